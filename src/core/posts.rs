@@ -1,0 +1,257 @@
+//! Reading posts: from the raw strings a content script pulled out of the page with a
+//! site profile's selectors, to a normalised [`Post`] (handle, absolute permalink, time).
+
+use crate::core::clock;
+use crate::core::sites::{SiteId, SiteProfile, TimeFormat};
+use serde::{Deserialize, Serialize};
+
+/// Upper bound on stored post text; longer text is cut (a post is at most a few thousand
+/// characters on every supported site; anything longer is abuse).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Upper bound on a stored author name.
+pub const MAX_NAME_CHARS: usize = 500;
+
+/// What the content script read for one post: each field as the page had it, or `None`
+/// when the profile's selector found nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawPost {
+    /// Key the content script gave this post element (unique within the page).
+    pub key: String,
+    #[serde(default)]
+    pub author_name: Option<String>,
+    #[serde(default)]
+    pub handle: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub time: Option<String>,
+    #[serde(default)]
+    pub permalink: Option<String>,
+}
+
+/// A post as Tactful understands it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Post {
+    pub key: String,
+    pub site: SiteId,
+    /// Display name as the page shows it (may be the handle where the site shows no name).
+    pub author_name: String,
+    /// Handle without "@" or URL parts.
+    pub handle: Option<String>,
+    pub text: String,
+    /// Unix ms, when the page showed a readable time.
+    pub created_ms: Option<i64>,
+    /// Absolute https URL on the site's own origin.
+    pub permalink: Option<String>,
+    /// Posted by the team's own account on this site.
+    pub is_brand: bool,
+}
+
+/// A part of a post the profile's selectors could not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostField {
+    Author,
+    Text,
+}
+
+impl PostField {
+    /// The word the agent sees.
+    pub fn label(self) -> &'static str {
+        match self {
+            PostField::Author => "author",
+            PostField::Text => "text",
+        }
+    }
+}
+
+/// Reads one raw post. Fails with the fields that are missing when the post can't be
+/// understood (no author, or no text): the site's markup has likely changed.
+pub fn read_post(
+    profile: &SiteProfile,
+    raw: &RawPost,
+    now_ms: i64,
+    brand_handle: Option<&str>,
+) -> Result<Post, Vec<PostField>> {
+    let handle = raw.handle.as_deref().and_then(|h| parse_handle(profile, h));
+    let name = raw
+        .author_name
+        .as_deref()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| truncate(s, MAX_NAME_CHARS))
+        .or_else(|| handle.clone());
+    // A post's text may legitimately be empty (an image-only post) but the text element
+    // must exist; `None` means the selector matched nothing.
+    let text = raw.text.as_deref().map(|s| truncate(s.trim(), MAX_TEXT_CHARS));
+    let mut missing = Vec::new();
+    if name.is_none() {
+        missing.push(PostField::Author);
+    }
+    if text.is_none() {
+        missing.push(PostField::Text);
+    }
+    let (Some(author_name), Some(text)) = (name, text) else {
+        return Err(missing);
+    };
+    let created_ms = raw.time.as_deref().and_then(|t| match profile.post.time.format {
+        TimeFormat::Iso => clock::parse_iso(t),
+        TimeFormat::Relative => clock::parse_relative(t, now_ms),
+    });
+    let is_brand = match (&handle, brand_handle) {
+        (Some(h), Some(b)) => h.eq_ignore_ascii_case(b.trim_start_matches('@')),
+        _ => false,
+    };
+    Ok(Post {
+        key: raw.key.clone(),
+        site: profile.id,
+        author_name,
+        handle,
+        text,
+        created_ms,
+        permalink: raw.permalink.as_deref().and_then(|p| absolute_url(profile, p)),
+        is_brand,
+    })
+}
+
+fn truncate(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((i, _)) => s[..i].to_string(),
+        None => s.to_string(),
+    }
+}
+
+/// Extracts a handle from what the page shows ("@maria_l", "/maria_l", a profile URL)
+/// using the profile's patterns. Returns `None` if nothing matches.
+pub fn parse_handle(profile: &SiteProfile, raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let path = strip_own_origin(profile, raw).unwrap_or(raw);
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    profile.post.handle.patterns.iter().find_map(|pattern| {
+        let (prefix, suffix) = pattern.split_once("{handle}")?;
+        let rest = path.strip_prefix(prefix)?;
+        let handle = if suffix.is_empty() {
+            rest.trim_end_matches('/')
+        } else {
+            rest.strip_suffix(suffix).or_else(|| rest.strip_suffix(suffix.trim_end_matches('/')))?
+        };
+        let valid = !handle.is_empty()
+            && handle.len() <= 100
+            && handle.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        valid.then(|| handle.to_string())
+    })
+}
+
+/// Returns the path part of `url` if it is on one of the profile's hosts (https only).
+fn strip_own_origin<'a>(profile: &SiteProfile, url: &'a str) -> Option<&'a str> {
+    let rest = url.strip_prefix("https://")?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    profile.serves(host).then_some(path)
+}
+
+/// Makes a permalink absolute on the site's origin. Links to other hosts or other
+/// schemes (`javascript:`) are dropped: a permalink we show must lead to the post.
+pub fn absolute_url(profile: &SiteProfile, raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if let Some(path) = strip_own_origin(profile, raw) {
+        return Some(format!("{}{}", profile.origin, path));
+    }
+    if raw.starts_with('/') && !raw.starts_with("//") {
+        return Some(format!("{}{}", profile.origin, raw));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::sites::{profile, SiteId};
+
+    fn raw(name: &str, handle: &str, text: &str) -> RawPost {
+        RawPost {
+            key: "k1".into(),
+            author_name: Some(name.into()),
+            handle: Some(handle.into()),
+            text: Some(text.into()),
+            time: None,
+            permalink: None,
+        }
+    }
+
+    #[test]
+    fn reads_x_post_with_iso_time() {
+        let mut r = raw("María 🌮", "/maria_l", "My order #123 never arrived 😡");
+        r.time = Some("2026-11-23T11:13:00.000Z".into());
+        r.permalink = Some("/maria_l/status/1890000000000000002".into());
+        let now = clock::parse_iso("2026-11-23T12:00:00Z").unwrap();
+        let p = read_post(profile(SiteId::X), &r, now, Some("AcmeCare")).unwrap();
+        assert_eq!(p.handle.as_deref(), Some("maria_l"));
+        assert_eq!(p.author_name, "María 🌮");
+        assert_eq!(now - p.created_ms.unwrap(), 47 * 60_000);
+        assert_eq!(p.permalink.as_deref(), Some("https://x.com/maria_l/status/1890000000000000002"));
+        assert!(!p.is_brand);
+    }
+
+    #[test]
+    fn marks_brand_replies_case_insensitively() {
+        let p = read_post(profile(SiteId::X), &raw("Acme Care", "/acmecare", "Sorry!"), 0, Some("@AcmeCare")).unwrap();
+        assert!(p.is_brand);
+    }
+
+    #[test]
+    fn handles_from_each_site_link_shape() {
+        for (site, link, want) in [
+            (SiteId::X, "https://x.com/maria_l", "maria_l"),
+            (SiteId::Youtube, "/@MariaL-9", "MariaL-9"),
+            (SiteId::Linkedin, "https://www.linkedin.com/in/maria-lopez-12/", "maria-lopez-12"),
+            (SiteId::Instagram, "/maria.l/", "maria.l"),
+            (SiteId::Reddit, "maria_l", "maria_l"),
+        ] {
+            assert_eq!(parse_handle(profile(site), link).as_deref(), Some(want), "{site:?} {link}");
+        }
+    }
+
+    #[test]
+    fn dont_take_handles_from_other_hosts_or_paths() {
+        assert_eq!(parse_handle(profile(SiteId::X), "https://evil.test/maria_l"), None);
+        assert_eq!(parse_handle(profile(SiteId::X), "/maria_l/status/1"), None);
+        assert_eq!(parse_handle(profile(SiteId::X), "/<img>"), None);
+    }
+
+    #[test]
+    fn drops_foreign_and_script_permalinks() {
+        let x = profile(SiteId::X);
+        assert_eq!(absolute_url(x, "javascript:alert(1)"), None);
+        assert_eq!(absolute_url(x, "//evil.test/a"), None);
+        assert_eq!(absolute_url(x, "https://evil.test/a"), None);
+        assert_eq!(absolute_url(x, "https://www.x.com/a/status/1").as_deref(), Some("https://x.com/a/status/1"));
+    }
+
+    #[test]
+    fn rejects_post_without_author_or_text_naming_fields() {
+        let r = RawPost { key: "k".into(), ..Default::default() };
+        assert_eq!(
+            read_post(profile(SiteId::X), &r, 0, None),
+            Err(vec![PostField::Author, PostField::Text])
+        );
+    }
+
+    #[test]
+    fn uses_handle_when_site_shows_no_name() {
+        let mut r = raw("", "/maria.l/", "hi");
+        r.author_name = None;
+        let p = read_post(profile(SiteId::Instagram), &r, 0, None).unwrap();
+        assert_eq!(p.author_name, "maria.l");
+    }
+
+    #[test]
+    fn caps_hostile_lengths() {
+        let r = raw(&"<img src=x onerror=alert(1)>".repeat(1000), "/eve", &"a".repeat(50_000));
+        let p = read_post(profile(SiteId::X), &r, 0, None).unwrap();
+        assert_eq!(p.author_name.chars().count(), MAX_NAME_CHARS);
+        assert_eq!(p.text.len(), MAX_TEXT_CHARS);
+    }
+}

@@ -1,0 +1,276 @@
+//! The one message protocol between content scripts, extension pages and the service
+//! worker, and the worker's state machine that answers it.
+//!
+//! Requests are tiered (uBlock's habit): anything a content script may ask comes first;
+//! requests that read page history or change settings are answered only for the
+//! extension's own pages, checked by [`Sender`] before anything else.
+
+use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
+use crate::core::posts::{self, Post, RawPost};
+use crate::core::settings::Settings;
+use crate::core::sites::{self, SiteProfile};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Most posts kept per tab; a long-scrolled feed drops its oldest reads.
+pub const MAX_POSTS_PER_TAB: usize = 5_000;
+
+/// A request, tagged by `kind` in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    // --- any content script may ask ---
+    /// Liveness and version; also carries how long the wasm took to start.
+    Ping,
+    /// The profile for the sender's page, or none when Tactful doesn't serve it.
+    ProfileFor,
+    /// Posts read from the sender's page (only new ones), and the page background colour.
+    ReadPage {
+        posts: Vec<RawPost>,
+        /// The page has been quiet long enough that "no posts" means "can't read".
+        #[serde(default)]
+        settled: bool,
+        #[serde(default)]
+        background: String,
+    },
+    // --- extension pages only ---
+    /// What Tactful read on a tab (the panel's list).
+    PagePosts { tab_id: i64 },
+    GetSettings,
+    SaveSettings { settings: Settings },
+}
+
+impl Request {
+    fn needs_extension_page(&self) -> bool {
+        matches!(self, Request::PagePosts { .. } | Request::GetSettings | Request::SaveSettings { .. })
+    }
+}
+
+/// Who sent a request, as the browser (not the message) reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Sender {
+    /// A content script in a tab, with the tab's URL.
+    ContentScript { tab_id: i64, url: String },
+    /// One of the extension's own pages (panel, options).
+    ExtensionPage,
+}
+
+/// What a tab's page showed, as last read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageSnapshot {
+    pub url: String,
+    pub site_name: String,
+    pub posts: Vec<Post>,
+    pub status: LayoutStatus,
+    /// The page's colour scheme, so the panel can follow it.
+    pub theme: Theme,
+}
+
+/// A response, tagged by `kind` in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Response {
+    Pong { version: String, started_ms: f64 },
+    Profile { profile: Option<SiteProfile> },
+    Overlay { view: OverlayView },
+    PagePosts { page: Option<PageSnapshot> },
+    Settings { settings: Settings },
+    /// A request that failed, with words for the agent.
+    Error { message: String },
+}
+
+/// The service worker's state: settings and what each tab showed.
+#[derive(Debug, Default)]
+pub struct Worker {
+    pub settings: Settings,
+    /// How long the worker took to start (wasm compile + init), reported by `Ping`.
+    pub started_ms: f64,
+    pages: HashMap<i64, PageSnapshot>,
+}
+
+/// Splits an https URL into host and path ("https://x.com:443/a?b" -> ("x.com", "/a")).
+pub fn host_and_path(url: &str) -> Option<(&str, &str)> {
+    let rest = url.strip_prefix("https://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    let path = rest[end..].split(['?', '#']).next().unwrap_or("");
+    Some((host, if path.is_empty() { "/" } else { path }))
+}
+
+impl Worker {
+    pub fn new(settings: Settings) -> Worker {
+        Worker { settings, ..Worker::default() }
+    }
+
+    /// Answers one request. `now_ms` is the wall clock (Unix ms).
+    pub fn handle(&mut self, request: Request, sender: &Sender, now_ms: i64) -> Response {
+        if request.needs_extension_page() && *sender != Sender::ExtensionPage {
+            return Response::Error { message: "this request is only answered for Tactful's own pages".into() };
+        }
+        match request {
+            Request::Ping => Response::Pong { version: env!("CARGO_PKG_VERSION").into(), started_ms: self.started_ms },
+            Request::ProfileFor => Response::Profile { profile: sender_profile(sender).map(|(p, _)| p.clone()) },
+            Request::ReadPage { posts, settled, background } => self.read_page(sender, posts, settled, &background, now_ms),
+            Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
+            Request::GetSettings => Response::Settings { settings: self.settings.clone() },
+            Request::SaveSettings { settings } => match settings.validated() {
+                Ok(s) => {
+                    self.settings = s.clone();
+                    Response::Settings { settings: s }
+                }
+                Err(e) => Response::Error { message: e.to_string() },
+            },
+        }
+    }
+
+    fn read_page(&mut self, sender: &Sender, raw: Vec<RawPost>, settled: bool, background: &str, now_ms: i64) -> Response {
+        let Sender::ContentScript { tab_id, url } = sender else {
+            return Response::Error { message: "only a web page's content script can report its posts".into() };
+        };
+        let Some((profile, path)) = sender_profile(sender) else {
+            return Response::Error { message: "Tactful doesn't work on this site".into() };
+        };
+        let brand = self.settings.brand_handle(profile.id);
+        let mut read = Vec::with_capacity(raw.len());
+        let mut failed = Vec::new();
+        for r in &raw {
+            match posts::read_post(profile, r, now_ms, brand) {
+                Ok(p) => read.push(p),
+                Err(missing) => failed.push(missing),
+            }
+        }
+        let status = overlay::layout_status(profile, path, read.len(), &failed, settled);
+        let cards = read.iter().map(|p| overlay::card(p, now_ms)).collect();
+
+        let page = self.pages.entry(*tab_id).or_insert_with(|| PageSnapshot {
+            url: url.clone(),
+            site_name: profile.name.clone(),
+            posts: Vec::new(),
+            status: LayoutStatus::Ok,
+            theme: Theme::Light,
+        });
+        if page.url != *url {
+            // The SPA navigated: what the tab shows now is a new page.
+            *page = PageSnapshot { url: url.clone(), site_name: profile.name.clone(), posts: Vec::new(), status: LayoutStatus::Ok, theme: Theme::Light };
+        }
+        for p in read {
+            match page.posts.iter_mut().find(|q| q.key == p.key) {
+                Some(q) => *q = p,
+                None => page.posts.push(p),
+            }
+        }
+        if page.posts.len() > MAX_POSTS_PER_TAB {
+            let extra = page.posts.len() - MAX_POSTS_PER_TAB;
+            page.posts.drain(..extra);
+        }
+        // A page that once read fine stays fine for a batch that carries nothing new.
+        if !(raw.is_empty() && !page.posts.is_empty()) {
+            page.status = status.clone();
+        }
+        page.theme = Theme::from_css_color(background);
+        Response::Overlay { view: OverlayView { site_name: profile.name.clone(), cards, status: page.status.clone(), theme: page.theme } }
+    }
+
+    /// Forgets a closed tab.
+    pub fn forget_tab(&mut self, tab_id: i64) {
+        self.pages.remove(&tab_id);
+    }
+}
+
+fn sender_profile(sender: &Sender) -> Option<(&'static SiteProfile, &str)> {
+    let Sender::ContentScript { url, .. } = sender else { return None };
+    let (host, path) = host_and_path(url)?;
+    Some((sites::profile_for_host(host)?, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tab(url: &str) -> Sender {
+        Sender::ContentScript { tab_id: 7, url: url.into() }
+    }
+
+    fn raw(key: &str, name: &str) -> RawPost {
+        RawPost {
+            key: key.into(),
+            author_name: Some(name.into()),
+            handle: Some(format!("/{name}")),
+            text: Some("hello".into()),
+            time: Some("2026-11-23T11:00:00Z".into()),
+            permalink: Some(format!("/{name}/status/1")),
+        }
+    }
+
+    #[test]
+    fn request_json_shape_is_kind_tagged() {
+        let r: Request = serde_json::from_str(r#"{"kind":"read_page","posts":[{"key":"a","author_name":"A"}]}"#).unwrap();
+        assert!(matches!(r, Request::ReadPage { ref posts, settled: false, .. } if posts.len() == 1));
+        let json = serde_json::to_string(&Response::Error { message: "m".into() }).unwrap();
+        assert_eq!(json, r#"{"kind":"error","message":"m"}"#);
+    }
+
+    #[test]
+    fn content_scripts_cannot_read_settings_or_history() {
+        let mut w = Worker::default();
+        for req in [Request::GetSettings, Request::PagePosts { tab_id: 7 }, Request::SaveSettings { settings: Settings::default() }] {
+            let r = w.handle(req, &tab("https://x.com/home"), 0);
+            assert!(matches!(r, Response::Error { .. }), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn profile_comes_from_sender_url_not_message() {
+        let mut w = Worker::default();
+        let Response::Profile { profile: Some(p) } = w.handle(Request::ProfileFor, &tab("https://www.reddit.com/r/a"), 0) else {
+            panic!("reddit profile expected")
+        };
+        assert_eq!(p.name, "Reddit");
+        assert_eq!(w.handle(Request::ProfileFor, &tab("https://example.org/"), 0), Response::Profile { profile: None });
+        assert_eq!(w.handle(Request::ProfileFor, &Sender::ExtensionPage, 0), Response::Profile { profile: None });
+    }
+
+    #[test]
+    fn reads_posts_incrementally_and_resets_on_navigation() {
+        let mut w = Worker::default();
+        let now = crate::core::clock::parse_iso("2026-11-23T12:00:00Z").unwrap();
+        let send = |w: &mut Worker, url: &str, posts| w.handle(Request::ReadPage { posts, settled: false, background: "rgb(0,0,0)".into() }, &tab(url), now);
+        let Response::Overlay { view } = send(&mut w, "https://x.com/home", vec![raw("a", "ann"), raw("b", "AcmeCare")]) else { panic!() };
+        assert_eq!(view.cards.len(), 2);
+        assert_eq!(view.theme, Theme::Dark);
+        assert!(view.cards[1].is_brand);
+        assert_eq!(view.cards[0].age.as_deref(), Some("1 h"));
+        send(&mut w, "https://x.com/home", vec![raw("c", "cat"), raw("a", "ann")]);
+        let Response::PagePosts { page: Some(p) } = w.handle(Request::PagePosts { tab_id: 7 }, &Sender::ExtensionPage, now) else { panic!() };
+        assert_eq!(p.posts.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+        send(&mut w, "https://x.com/other", vec![raw("z", "zed")]);
+        let Response::PagePosts { page: Some(p) } = w.handle(Request::PagePosts { tab_id: 7 }, &Sender::ExtensionPage, now) else { panic!() };
+        assert_eq!(p.posts.len(), 1);
+    }
+
+    #[test]
+    fn reports_unreadable_layout_with_site_name() {
+        let mut w = Worker::default();
+        let broken = RawPost { key: "a".into(), ..Default::default() };
+        let Response::Overlay { view } = w.handle(Request::ReadPage { posts: vec![broken], settled: false, background: String::new() }, &tab("https://www.youtube.com/watch?v=1"), 0) else { panic!() };
+        assert!(matches!(view.status, LayoutStatus::Unreadable { ref message } if message.starts_with("Tactful can't read this page layout on YouTube")));
+    }
+
+    #[test]
+    fn save_settings_validates() {
+        let mut w = Worker::default();
+        let mut s = Settings::default();
+        s.brand_handles.insert(crate::core::sites::SiteId::X, "bad handle".into());
+        assert!(matches!(w.handle(Request::SaveSettings { settings: s }, &Sender::ExtensionPage, 0), Response::Error { .. }));
+        assert_eq!(w.settings, Settings::default());
+    }
+
+    #[test]
+    fn splits_urls() {
+        assert_eq!(host_and_path("https://x.com:443/a/b?c#d"), Some(("x.com", "/a/b")));
+        assert_eq!(host_and_path("https://user@www.reddit.com"), Some(("www.reddit.com", "/")));
+        assert_eq!(host_and_path("http://x.com/"), None);
+    }
+}

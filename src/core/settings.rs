@@ -1,0 +1,97 @@
+//! Team settings the worker keeps in extension storage.
+
+use crate::core::sites::SiteId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Team settings. Defaults are the demo brand, so Tactful works with no setup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The team's own account on each site; its posts are marked as brand replies.
+    pub brand_handles: BTreeMap<SiteId, String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let brand_handles = [
+            (SiteId::X, "AcmeCare"),
+            (SiteId::Facebook, "AcmeCare"),
+            (SiteId::Instagram, "acmecare"),
+            (SiteId::Linkedin, "acme-care"),
+            (SiteId::Reddit, "AcmeCare"),
+            (SiteId::Youtube, "AcmeCare"),
+        ]
+        .into_iter()
+        .map(|(s, h)| (s, h.to_string()))
+        .collect();
+        Settings { brand_handles }
+    }
+}
+
+/// A settings change that can't be saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// A brand handle has characters no supported site allows.
+    BadHandle { site: SiteId, handle: String },
+}
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SettingsError::BadHandle { site, handle } => write!(
+                f,
+                "the {site:?} brand handle {handle:?} can only use letters, digits, '_', '.' and '-' (at most 100)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+impl Settings {
+    /// Checks and normalises (drops a leading "@", trims; empty removes the handle).
+    pub fn validated(mut self) -> Result<Settings, SettingsError> {
+        let mut out = BTreeMap::new();
+        for (site, handle) in std::mem::take(&mut self.brand_handles) {
+            let h = handle.trim().trim_start_matches('@').to_string();
+            if h.is_empty() {
+                continue;
+            }
+            let ok = h.len() <= 100 && h.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'));
+            if !ok {
+                return Err(SettingsError::BadHandle { site, handle });
+            }
+            out.insert(site, h);
+        }
+        self.brand_handles = out;
+        Ok(self)
+    }
+
+    pub fn brand_handle(&self, site: SiteId) -> Option<&str> {
+        self.brand_handles.get(&site).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_at_and_blank() {
+        let mut s = Settings::default();
+        s.brand_handles.insert(SiteId::X, " @AcmeHelp ".into());
+        s.brand_handles.insert(SiteId::Reddit, "".into());
+        let s = s.validated().unwrap();
+        assert_eq!(s.brand_handle(SiteId::X), Some("AcmeHelp"));
+        assert_eq!(s.brand_handle(SiteId::Reddit), None);
+    }
+
+    #[test]
+    fn rejects_handle_with_markup() {
+        let mut s = Settings::default();
+        s.brand_handles.insert(SiteId::X, "<b>acme</b>".into());
+        let err = s.validated().unwrap_err();
+        assert!(err.to_string().contains("can only use letters"), "{err}");
+    }
+}

@@ -1,0 +1,370 @@
+//! Site profiles: how Tactful reads each social network, as data.
+//!
+//! One JSON file per site under `profiles/` is compiled in and parsed once. Code asks a
+//! [`SiteProfile`] for selectors, editor kind, DM link and limits; it never branches on a
+//! host name. The same JSON travels to the content script, which only runs the selectors.
+
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// Stable identifier of a supported site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteId {
+    X,
+    Facebook,
+    Instagram,
+    Linkedin,
+    Reddit,
+    Youtube,
+}
+
+impl SiteId {
+    pub const ALL: [SiteId; 6] = [
+        SiteId::X,
+        SiteId::Facebook,
+        SiteId::Instagram,
+        SiteId::Linkedin,
+        SiteId::Reddit,
+        SiteId::Youtube,
+    ];
+}
+
+/// The kind of editor a site's reply box is; insertion code picks its strategy from this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EditorKind {
+    /// Draft.js (React) contenteditable, as on X.
+    Draft,
+    /// Meta's Lexical contenteditable, as on Facebook and Reddit.
+    Lexical,
+    /// Quill-style `.ql-editor`, as on LinkedIn.
+    Quill,
+    /// A plain `<textarea>`, as on Instagram.
+    Textarea,
+    /// A plain contenteditable with no framework model, as on YouTube.
+    Contenteditable,
+}
+
+/// Where to read one field of a post, relative to the post's container element.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    /// CSS selector inside the container; empty means the container itself.
+    #[serde(default)]
+    pub selector: String,
+    /// Attribute to read; `None` reads the element's text.
+    #[serde(default)]
+    pub attr: Option<String>,
+}
+
+/// How a post's timestamp is written on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeFormat {
+    /// An ISO 8601 / RFC 3339 instant, e.g. `<time datetime>`.
+    Iso,
+    /// A relative phrase, e.g. "47m", "2 hours ago", "Just now".
+    Relative,
+}
+
+/// How a post's timestamp is found and read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeField {
+    #[serde(flatten)]
+    pub field: Field,
+    pub format: TimeFormat,
+}
+
+/// How the author's handle is found: a field, then a pattern such as `/@{handle}` that the
+/// raw value (usually a profile link) must match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandleField {
+    #[serde(flatten)]
+    pub field: Field,
+    /// Patterns tried in order; `{handle}` captures the handle.
+    pub patterns: Vec<String>,
+}
+
+/// Selectors for one post (a top-level post or a comment) and its parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostSelectors {
+    /// Selector matching each post container on the page.
+    pub container: String,
+    pub author_name: Field,
+    pub handle: HandleField,
+    pub text: Field,
+    pub time: TimeField,
+    pub permalink: Field,
+}
+
+/// The reply box.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorProfile {
+    pub selector: String,
+    pub kind: EditorKind,
+}
+
+/// How the platform opens a private conversation with a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DmProfile {
+    /// URL template; `{handle}`, `{text}`, `{subject}` are filled, URL-encoded.
+    pub template: Option<String>,
+    /// Why there is no template, in the agent's words (e.g. YouTube has no DMs).
+    #[serde(default)]
+    pub unavailable_reason: Option<String>,
+}
+
+/// How reply length is counted and limited on the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "count", rename_all = "snake_case")]
+pub enum LengthRule {
+    /// twitter-text v3 weighted counting (X).
+    Weighted { max: u32 },
+    /// Plain character (code point) count.
+    Chars { max: u32 },
+}
+
+/// Everything Tactful knows about one site, loaded from `profiles/<id>.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteProfile {
+    pub id: SiteId,
+    /// Name shown to the agent ("X", "Facebook").
+    pub name: String,
+    /// Host names this profile serves (what the manifest matches).
+    pub hosts: Vec<String>,
+    /// Origin used to make relative links absolute.
+    pub origin: String,
+    pub post: PostSelectors,
+    pub reply_editor: EditorProfile,
+    pub dm: DmProfile,
+    pub length: LengthRule,
+    /// Path prefixes of pages that always show posts; finding none there means the
+    /// site's markup changed and the agent must be told.
+    pub content_paths: Vec<String>,
+    /// What the real site uses today, with the date it was checked (documentation).
+    pub notes: String,
+}
+
+/// A profile file that does not describe a usable site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// The JSON did not parse into a profile.
+    Malformed { site: String, reason: String },
+    /// A handle pattern lacks the `{handle}` placeholder.
+    HandlePattern { site: String, pattern: String },
+    /// A required selector is empty.
+    EmptySelector { site: String, field: &'static str },
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProfileError::Malformed { site, reason } => {
+                write!(f, "site profile {site} is malformed: {reason}")
+            }
+            ProfileError::HandlePattern { site, pattern } => write!(
+                f,
+                "site profile {site}: handle pattern {pattern:?} needs a {{handle}} placeholder"
+            ),
+            ProfileError::EmptySelector { site, field } => {
+                write!(f, "site profile {site}: the {field} selector is empty")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+const SOURCES: [(&str, &str); 6] = [
+    ("x", include_str!("profiles/x.json")),
+    ("facebook", include_str!("profiles/facebook.json")),
+    ("instagram", include_str!("profiles/instagram.json")),
+    ("linkedin", include_str!("profiles/linkedin.json")),
+    ("reddit", include_str!("profiles/reddit.json")),
+    ("youtube", include_str!("profiles/youtube.json")),
+];
+
+impl SiteProfile {
+    /// Parses and checks one profile.
+    pub fn from_json(site: &str, json: &str) -> Result<SiteProfile, ProfileError> {
+        let p: SiteProfile = serde_json::from_str(json).map_err(|e| ProfileError::Malformed {
+            site: site.to_string(),
+            reason: e.to_string(),
+        })?;
+        for pattern in &p.post.handle.patterns {
+            if !pattern.contains("{handle}") {
+                return Err(ProfileError::HandlePattern {
+                    site: site.to_string(),
+                    pattern: pattern.clone(),
+                });
+            }
+        }
+        let required = [
+            ("post container", &p.post.container),
+            ("reply editor", &p.reply_editor.selector),
+        ];
+        for (field, sel) in required {
+            if sel.trim().is_empty() {
+                return Err(ProfileError::EmptySelector { site: site.to_string(), field });
+            }
+        }
+        Ok(p)
+    }
+
+    /// Whether `host` (e.g. "www.x.com") is served by this profile.
+    pub fn serves(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.hosts.iter().any(|h| *h == host)
+    }
+
+    /// Whether `path` is a page that must show posts. Patterns are path prefixes whose
+    /// `*` segments match any one segment ("/*/status/" matches "/maria/status/1").
+    pub fn is_content_path(&self, path: &str) -> bool {
+        let segs: Vec<&str> = path.split('/').collect();
+        self.content_paths.iter().any(|pattern| {
+            let pat: Vec<&str> = pattern.split('/').collect();
+            // "/home" must match "/home" and "/home/…"; "/" only the root page itself.
+            if pattern == "/" {
+                return path == "/";
+            }
+            pat.len() <= segs.len()
+                && pat.iter().zip(&segs).enumerate().all(|(i, (p, s))| {
+                    *p == "*" && !s.is_empty() || p == s || (i == pat.len() - 1 && p.is_empty())
+                })
+        })
+    }
+}
+
+/// All built-in profiles, parsed once.
+pub fn profiles() -> &'static [SiteProfile] {
+    static PROFILES: OnceLock<Vec<SiteProfile>> = OnceLock::new();
+    PROFILES.get_or_init(|| {
+        SOURCES
+            .iter()
+            .map(|(site, json)| {
+                SiteProfile::from_json(site, json)
+                    .unwrap_or_else(|e| panic!("built-in profile is checked by tests: {e}"))
+            })
+            .collect()
+    })
+}
+
+/// The profile serving `host`, if Tactful supports it.
+pub fn profile_for_host(host: &str) -> Option<&'static SiteProfile> {
+    profiles().iter().find(|p| p.serves(host))
+}
+
+/// The profile for a site id.
+pub fn profile(id: SiteId) -> &'static SiteProfile {
+    profiles()
+        .iter()
+        .find(|p| p.id == id)
+        .expect("every SiteId has a built-in profile (checked by tests)")
+}
+
+/// Fills a profile's DM template. Returns `None` when the platform has no DM link.
+pub fn dm_link(profile: &SiteProfile, handle: &str, subject: &str, text: &str) -> Option<String> {
+    let template = profile.dm.template.as_ref()?;
+    Some(
+        template
+            .replace("{handle}", &url_encode(handle))
+            .replace("{subject}", &url_encode(subject))
+            .replace("{text}", &url_encode(text)),
+    )
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_site_has_one_valid_profile() {
+        for id in SiteId::ALL {
+            let matching: Vec<_> = profiles().iter().filter(|p| p.id == id).collect();
+            assert_eq!(matching.len(), 1, "{id:?}");
+        }
+    }
+
+    #[test]
+    fn hosts_with_and_without_www_are_served() {
+        for (host, id) in [
+            ("x.com", SiteId::X),
+            ("www.x.com", SiteId::X),
+            ("WWW.FACEBOOK.COM", SiteId::Facebook),
+            ("instagram.com", SiteId::Instagram),
+            ("www.linkedin.com", SiteId::Linkedin),
+            ("www.reddit.com", SiteId::Reddit),
+            ("youtube.com.", SiteId::Youtube),
+        ] {
+            assert_eq!(profile_for_host(host).map(|p| p.id), Some(id), "{host}");
+        }
+    }
+
+    #[test]
+    fn dont_serve_lookalike_hosts() {
+        for host in ["evilx.com", "x.com.evil.test", "m.facebook.com.attacker.io", "example.org", ""] {
+            assert!(profile_for_host(host).is_none(), "{host}");
+        }
+    }
+
+    #[test]
+    fn editor_kinds_match_what_each_site_uses() {
+        assert_eq!(profile(SiteId::X).reply_editor.kind, EditorKind::Draft);
+        assert_eq!(profile(SiteId::Facebook).reply_editor.kind, EditorKind::Lexical);
+        assert_eq!(profile(SiteId::Instagram).reply_editor.kind, EditorKind::Textarea);
+        assert_eq!(profile(SiteId::Linkedin).reply_editor.kind, EditorKind::Quill);
+        assert_eq!(profile(SiteId::Reddit).reply_editor.kind, EditorKind::Lexical);
+        assert_eq!(profile(SiteId::Youtube).reply_editor.kind, EditorKind::Contenteditable);
+    }
+
+    #[test]
+    fn dm_link_encodes_hostile_text() {
+        let link = dm_link(profile(SiteId::Reddit), "maria_l", "Your order", "Hi & <b>\"x\"</b> ✓").unwrap();
+        assert!(link.starts_with("https://www.reddit.com/message/compose/?to=maria_l&subject=Your%20order&message="));
+        assert!(link.ends_with("Hi%20%26%20%3Cb%3E%22x%22%3C%2Fb%3E%20%E2%9C%93"), "{link}");
+    }
+
+    #[test]
+    fn youtube_has_no_dm_and_says_why() {
+        let yt = profile(SiteId::Youtube);
+        assert_eq!(dm_link(yt, "a", "b", "c"), None);
+        assert!(yt.dm.unavailable_reason.as_deref().unwrap_or("").contains("YouTube"));
+    }
+
+    #[test]
+    fn content_paths_match_segments() {
+        let x = profile(SiteId::X);
+        assert!(x.is_content_path("/home"));
+        assert!(x.is_content_path("/maria_l/status/1890000000000000002"));
+        assert!(!x.is_content_path("/maria_l"));
+        assert!(!x.is_content_path("/settings/account"));
+    }
+
+    #[test]
+    fn rejects_profile_without_handle_placeholder() {
+        let json = include_str!("profiles/x.json").replace("/{handle}", "/{user}");
+        assert!(matches!(
+            SiteProfile::from_json("x", &json),
+            Err(ProfileError::HandlePattern { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_malformed_profile_with_reason() {
+        let err = SiteProfile::from_json("x", "{\"id\": \"x\"").unwrap_err();
+        assert!(err.to_string().starts_with("site profile x is malformed"), "{err}");
+    }
+}

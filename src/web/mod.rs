@@ -1,0 +1,13 @@
+//! Browser glue (wasm32 only): the service worker's entry points and the Yew pages.
+//!
+//! Everything here translates: `JsValue` ⇄ core types, chrome.* ⇄ futures. Decisions
+//! live in `crate::core`.
+
+mod chrome;
+mod options;
+mod panel;
+mod worker;
+
+pub use options::start_options;
+pub use panel::start_panel;
+pub use worker::{worker_forget_tab, worker_handle, worker_start};

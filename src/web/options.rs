@@ -1,0 +1,113 @@
+//! The options page (Yew): the team's settings.
+
+use super::chrome;
+use crate::core::protocol::{Request, Response};
+use crate::core::settings::Settings;
+use crate::core::sites::{self, SiteId};
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+enum Status {
+    Idle,
+    Working(&'static str),
+    Saved,
+    Failed(String),
+}
+
+#[function_component(Options)]
+fn options() -> Html {
+    let settings = use_state(|| None::<Settings>);
+    let status = use_state(|| Status::Working("Loading settings…"));
+    {
+        let (settings, status) = (settings.clone(), status.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match chrome::send(&Request::GetSettings).await {
+                    Ok(Response::Settings { settings: s }) => {
+                        settings.set(Some(s));
+                        status.set(Status::Idle);
+                    }
+                    Ok(Response::Error { message }) => status.set(Status::Failed(message)),
+                    Ok(_) => status.set(Status::Failed("unexpected answer from Tactful's worker".into())),
+                    Err(e) => status.set(Status::Failed(e)),
+                }
+            });
+        });
+    }
+    let onsubmit = {
+        let (settings, status) = (settings.clone(), status.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(current) = (*settings).clone() else { return };
+            let (settings, status) = (settings.clone(), status.clone());
+            status.set(Status::Working("Saving…"));
+            wasm_bindgen_futures::spawn_local(async move {
+                match chrome::send(&Request::SaveSettings { settings: current }).await {
+                    Ok(Response::Settings { settings: s }) => {
+                        settings.set(Some(s));
+                        status.set(Status::Saved);
+                    }
+                    Ok(Response::Error { message }) => status.set(Status::Failed(message)),
+                    Ok(_) => status.set(Status::Failed("unexpected answer from Tactful's worker".into())),
+                    Err(e) => status.set(Status::Failed(e)),
+                }
+            });
+        })
+    };
+    let field = |site: SiteId, current: &Settings| {
+        let name = sites::profile(site).name.clone();
+        let value = current.brand_handle(site).unwrap_or("").to_string();
+        let id = format!("brand-{}", name.to_lowercase());
+        let oninput = {
+            let settings = settings.clone();
+            Callback::from(move |e: InputEvent| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                if let Some(mut s) = (*settings).clone() {
+                    s.brand_handles.insert(site, input.value());
+                    settings.set(Some(s));
+                }
+            })
+        };
+        html! {
+            <div class="field">
+              <label for={id.clone()}>{ name }</label>
+              <input id={id} type="text" autocomplete="off" spellcheck="false" value={value} {oninput} />
+            </div>
+        }
+    };
+    html! {
+        <main class="options">
+          <h1>{ "Tactful settings" }</h1>
+          <form {onsubmit} aria-describedby="status">
+            <fieldset>
+              <legend>{ "Your brand's account on each site" }</legend>
+              <p class="muted">{ "Posts by these accounts are marked as your brand's replies." }</p>
+              if let Some(current) = &*settings {
+                  { for SiteId::ALL.into_iter().map(|s| field(s, current)) }
+              }
+            </fieldset>
+            <button type="submit" disabled={settings.is_none()}>{ "Save" }</button>
+          </form>
+          <p id="status" role="status" class={classes!(matches!(*status, Status::Failed(_)).then_some("error"))}>
+            { match &*status {
+                Status::Idle => String::new(),
+                Status::Working(w) => w.to_string(),
+                Status::Saved => "Saved.".into(),
+                Status::Failed(m) => m.clone(),
+            } }
+          </p>
+        </main>
+    }
+}
+
+/// Mounts the options page into `#app`.
+#[wasm_bindgen]
+pub fn start_options() -> Result<(), JsValue> {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+        .ok_or_else(|| JsValue::from_str("options.html has no #app element"))?;
+    yew::Renderer::<Options>::with_root(root).render();
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! The side panel (Yew): what Tactful read on the agent's current tab.
+
+use super::chrome;
+use crate::core::clock;
+use crate::core::display;
+use crate::core::overlay::{LayoutStatus, Theme};
+use crate::core::protocol::{PageSnapshot, Request, Response};
+use gloo::timers::callback::Interval;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// How often the panel refreshes while open (posts arrive as the agent scrolls).
+const REFRESH_MS: u32 = 1_500;
+
+#[derive(Clone, PartialEq)]
+enum Load {
+    Loading,
+    NoTab,
+    Page(Option<PageSnapshot>),
+    Failed(String),
+}
+
+/// Tab from `?tab=ID` (tests, and the panel opened as a page), else the active tab.
+async fn target_tab() -> Option<i64> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let from_query = search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("tab=")?.parse().ok());
+    match from_query {
+        Some(id) => Some(id),
+        None => chrome::active_tab_id().await,
+    }
+}
+
+async fn load() -> Load {
+    let Some(tab_id) = target_tab().await else { return Load::NoTab };
+    match chrome::send(&Request::PagePosts { tab_id }).await {
+        Ok(Response::PagePosts { page }) => Load::Page(page),
+        Ok(Response::Error { message }) => Load::Failed(message),
+        Ok(_) => Load::Failed("Tactful's background worker gave an unexpected answer.".into()),
+        Err(e) => Load::Failed(e),
+    }
+}
+
+#[function_component(Panel)]
+fn panel() -> Html {
+    let state = use_state(|| Load::Loading);
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let refresh = move || {
+                let state = state.clone();
+                wasm_bindgen_futures::spawn_local(async move { state.set(load().await) });
+            };
+            refresh();
+            let interval = Interval::new(REFRESH_MS, refresh);
+            move || drop(interval)
+        });
+    }
+    // Arrow keys move between posts; Tab still works as usual.
+    let onkeydown = Callback::from(|e: KeyboardEvent| {
+        let step = match e.key().as_str() {
+            "ArrowDown" | "j" => 1,
+            "ArrowUp" | "k" => -1,
+            _ => return,
+        };
+        let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) else { return };
+        let next = if step > 0 { target.next_element_sibling() } else { target.previous_element_sibling() };
+        if let Some(el) = next.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+            e.prevent_default();
+            let _ = el.focus();
+        }
+    });
+    let theme = match &*state {
+        Load::Page(Some(p)) if p.theme == Theme::Dark => "dark",
+        _ => "light",
+    };
+    let body = match &*state {
+        Load::Loading => html! { <p class="muted" role="status">{ "Reading this tab…" }</p> },
+        Load::NoTab => html! { <p class="muted">{ "No tab is active." }</p> },
+        Load::Failed(msg) => html! { <p class="error" role="alert">{ msg.clone() }</p> },
+        Load::Page(None) => html! {
+            <p class="muted">{ "Open a post on X, Facebook, Instagram, LinkedIn, Reddit or YouTube; Tactful lists what it reads here." }</p>
+        },
+        Load::Page(Some(page)) => {
+            let now = js_sys::Date::now() as i64;
+            html! {
+                <>
+                  <h2>{ format!("{} · {} posts", page.site_name, page.posts.len()) }</h2>
+                  if let LayoutStatus::Unreadable { message } = &page.status {
+                      <p class="error" role="alert">{ message.clone() }</p>
+                  }
+                  <ol class="posts" aria-label="Posts on this page" onkeydown={onkeydown}>
+                    { for page.posts.iter().map(|p| html! {
+                        <li tabindex="0" class={classes!("post", p.is_brand.then_some("brand"))}>
+                          <div class="who">
+                            <bdi class="name">{ display::clean(&p.author_name, 60) }</bdi>
+                            if let Some(h) = &p.handle { <span class="handle">{ format!("@{h}") }</span> }
+                            if let Some(t) = p.created_ms { <span class="age">{ clock::age_label(now - t) }</span> }
+                            if p.is_brand { <span class="badge">{ "Your brand" }</span> }
+                          </div>
+                          <p class="text">{ display::clean(&p.text, 280) }</p>
+                          if let Some(link) = &p.permalink {
+                              <a href={link.clone()} target="_blank" rel="noopener noreferrer">{ "Open post" }</a>
+                          }
+                        </li>
+                    }) }
+                  </ol>
+                </>
+            }
+        }
+    };
+    html! {
+        <main class="panel" data-theme={theme}>
+          <header><span class="mark" aria-hidden="true">{ "T" }</span><h1>{ "Tactful" }</h1></header>
+          { body }
+        </main>
+    }
+}
+
+/// Mounts the side panel into `#app`.
+#[wasm_bindgen]
+pub fn start_panel() -> Result<(), JsValue> {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+        .ok_or_else(|| JsValue::from_str("panel.html has no #app element"))?;
+    yew::Renderer::<Panel>::with_root(root).render();
+    Ok(())
+}
