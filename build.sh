@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds the unpacked extension into dist/.   ./build.sh        build
+#                                               ./build.sh demo   build, then show it on the six demo sites
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# wasm-bindgen's CLI must be the exact version Cargo.lock pins, or the generated JS
+# and the wasm disagree.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WB_VERSION" ]; then
+  echo "installing wasm-bindgen-cli $WB_VERSION"
+  # --locked first, as the CLI's own lockfile intends; a registry mirror missing one of
+  # its pinned dependencies falls back to the newest compatible ones.
+  cargo install --locked wasm-bindgen-cli --version "$WB_VERSION" \
+    || cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+cargo build --release --target wasm32-unknown-unknown --lib
+rm -rf dist && mkdir -p dist/pkg
+wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/release/tactful.wasm
+if command -v wasm-opt >/dev/null; then
+  wasm-opt -Oz --all-features dist/pkg/tactful_bg.wasm -o target/tactful_bg.opt.wasm
+  mv target/tactful_bg.opt.wasm dist/pkg/tactful_bg.wasm
+else
+  echo "wasm-opt not found (Debian package binaryen): the wasm is not size-optimised"
+fi
+cp manifest.json dist/
+cp -r extension/. dist/
+
+raw=$(stat -c %s dist/pkg/tactful_bg.wasm)
+gz=$(gzip -9 -c dist/pkg/tactful_bg.wasm | wc -c)
+awk -v r="$raw" -v g="$gz" 'BEGIN{printf "wasm: %d bytes raw (%.0f KiB), %d bytes gzipped (%.0f KiB)\n", r, r/1024, g, g/1024}'
+echo "extension ready in $(pwd)/dist (load it unpacked at chrome://extensions)"
+
+if [ "${1:-}" = demo ]; then
+  [ -d node_modules ] || npm ci
+  exec node tests/demo.mjs
+fi

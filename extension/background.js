@@ -1,0 +1,52 @@
+// Tactful's service worker: loads the Rust core (wasm) and forwards every message to it.
+// The core runs here, not in content scripts, because x.com and facebook.com send a CSP
+// without 'wasm-unsafe-eval' and Chrome then refuses to compile wasm in a content script.
+import init, { worker_start, worker_handle, worker_forget_tab } from './pkg/tactful.js';
+
+const ORIGIN = `chrome-extension://${chrome.runtime.id}/`;
+const t0 = performance.now();
+
+// Listeners are registered synchronously below (MV3 requires it); they wait for this.
+const ready = (async () => {
+  await init({ module_or_path: chrome.runtime.getURL('pkg/tactful_bg.wasm') });
+  const { settings } = await chrome.storage.local.get('settings');
+  worker_start(settings, performance.now() - t0);
+})();
+
+/** Who sent a message, from what Chrome (not the message) says. */
+function senderOf(sender) {
+  if (sender.id !== chrome.runtime.id) return null;
+  if (sender.url && sender.url.startsWith(ORIGIN)) return { from: 'extension_page' };
+  if (sender.tab && sender.frameId === 0 && sender.url) {
+    return { from: 'content_script', tab_id: sender.tab.id, url: sender.url };
+  }
+  return null;
+}
+
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  const from = senderOf(sender);
+  if (!from) return false;
+  if (msg && msg.kind === 'open_panel' && from.from === 'content_script') {
+    // Handled here, not in the core: sidePanel.open must run while the click's user
+    // gesture is still live, before any await.
+    chrome.sidePanel.open({ tabId: from.tab_id }).then(
+      () => sendResponse({ kind: 'ok' }),
+      () => sendResponse({ kind: 'error', message: 'Click the Tactful icon in the toolbar to open the panel.' }),
+    );
+    return true;
+  }
+  ready
+    .then(async () => {
+      const response = worker_handle(msg, from, Date.now());
+      if (msg.kind === 'save_settings' && response.kind === 'settings') {
+        await chrome.storage.local.set({ settings: response.settings });
+      }
+      sendResponse(response);
+    })
+    .catch((e) => sendResponse({ kind: 'error', message: `Tactful failed to start: ${e && e.message ? e.message : e}` }));
+  return true; // answer asynchronously
+});
+
+chrome.tabs.onRemoved.addListener((tabId) => { ready.then(() => worker_forget_tab(tabId)); });
+
+chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});

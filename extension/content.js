@@ -1,0 +1,270 @@
+// @ts-check
+// Tactful's content script: the thin glue between a social site's page and the Rust core
+// in the service worker. It runs the site profile's selectors, sends the raw strings it
+// read, and draws the cards the core returns inside closed shadow roots. It decides
+// nothing itself, and never puts page text into HTML: every string goes in textContent.
+// (It can't run the wasm core: x.com and facebook.com forbid wasm in content scripts.)
+(() => {
+  'use strict';
+
+  /** @typedef {{ selector: string, attr?: string | null }} Field */
+  /** @typedef {{ container: string, author_name: Field, handle: Field, text: Field, time: Field, permalink: Field }} PostSelectors */
+  /** @typedef {{ id: string, name: string, post: PostSelectors }} SiteProfile */
+  /** @typedef {{ key: string, author_name: string | null, handle: string | null, text: string | null, time: string | null, permalink: string | null }} RawPost */
+  /** @typedef {{ key: string, author: string, handle: string | null, age: string | null, is_brand: boolean, label: string }} Card */
+  /** @typedef {{ state: 'ok' } | { state: 'unreadable', message: string }} LayoutStatus */
+  /** @typedef {{ site_name: string, cards: Card[], status: LayoutStatus, theme: 'light' | 'dark' }} OverlayView */
+
+  /** Quiet time after which "no posts" on a content page means the layout changed. */
+  const SETTLE_MS = 3000;
+  /** Tag of our host elements; what they show lives in a closed shadow root. */
+  const HOST_TAG = 'tactful-overlay';
+
+  /** @type {SiteProfile | null} */
+  let profile = null;
+  /** Post element -> key, so each post is read once. */
+  const keys = new WeakMap();
+  /** key -> { element, text element } for posts waiting for their card. */
+  const pending = new Map();
+  /** Shadow roots of our cards, to restyle when the page theme changes. */
+  const roots = new Set();
+  let nextKey = 1;
+  let scanQueued = false;
+  let sent = 0;
+  let theme = 'light';
+  /** @type {ShadowRoot | null} */
+  let noticeRoot = null;
+
+  const sheet = new CSSStyleSheet();
+  // Constructed stylesheets are not blocked by the page's style-src CSP, and the
+  // `:host` !important rules win over the page's own !important rules on our host.
+  sheet.replaceSync(`
+    :host { all: initial !important; display: block !important; position: static !important;
+            visibility: visible !important; opacity: 1 !important; margin: 4px 0 !important; }
+    :host([data-notice]) { position: fixed !important; top: 12px !important; right: 12px !important;
+            z-index: 2147483647 !important; max-width: 420px !important; }
+    .card { --bg: #f4f8f6; --fg: #14171a; --muted: #5b6670; --line: #b9d3c7; --accent: #0b6e4f; --brand: #6b3fa0;
+            display: flex; flex-wrap: wrap; align-items: center; gap: 6px; box-sizing: border-box;
+            font: 12px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg);
+            background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 4px 8px; max-width: 100%; }
+    .card[data-theme="dark"] { --bg: #10231c; --fg: #e7e9ea; --muted: #9aa5b1; --line: #2c5646; --accent: #3ddc97; --brand: #c8a2ff; }
+    .mark { display: inline-grid; place-items: center; width: 16px; height: 16px; border-radius: 4px;
+            background: var(--accent); color: var(--bg); font-weight: 700; font-size: 11px; }
+    .name { font-weight: 600; unicode-bidi: isolate; overflow-wrap: anywhere; }
+    .handle, .age { color: var(--muted); }
+    .badge { color: var(--brand); border: 1px solid var(--brand); border-radius: 999px; padding: 0 6px; }
+    .notice { border-color: #c0392b; }
+    button { font: inherit; color: var(--accent); background: none; border: 1px solid var(--line);
+             border-radius: 6px; padding: 1px 8px; cursor: pointer; }
+    button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+    .hint { color: var(--muted); }
+  `);
+
+  /**
+   * @param {object} msg
+   * @returns {Promise<any>}
+   */
+  function send(msg) {
+    return chrome.runtime.sendMessage(msg);
+  }
+
+  /**
+   * The first element matching `field` that belongs to `container` itself, not to a post
+   * nested inside it (comments inside a post, replies inside a comment).
+   * @param {Element} container @param {Field} field
+   */
+  function pick(container, field) {
+    if (!field.selector) return container;
+    const posts = /** @type {SiteProfile} */ (profile).post.container;
+    for (const el of container.querySelectorAll(field.selector)) {
+      if (el.closest(posts) === container) return el;
+    }
+    return null;
+  }
+
+  /** Visible text of an element: text nodes, emoji images' alt text, line breaks. @param {Node} node */
+  function textOf(node) {
+    let out = '';
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let n = walker.currentNode; n; n = /** @type {Node} */ (walker.nextNode())) {
+      if (n.nodeType === Node.TEXT_NODE) out += n.nodeValue;
+      else if (n instanceof HTMLImageElement) out += n.alt;
+      else if (n instanceof HTMLBRElement) out += '\n';
+    }
+    return out;
+  }
+
+  /** @param {Element} container @param {Field} field */
+  function read(container, field) {
+    const el = pick(container, field);
+    if (!el) return null;
+    return field.attr ? el.getAttribute(field.attr) : textOf(el);
+  }
+
+  /** The page's background colour, for the theme. */
+  function background() {
+    for (let el = document.body; el; el = el.parentElement) {
+      const bg = getComputedStyle(el).backgroundColor;
+      if (bg && bg !== 'transparent' && !/,\s*0\)$/.test(bg)) return bg;
+    }
+    return '';
+  }
+
+  function scheduleScan() {
+    if (scanQueued) return;
+    scanQueued = true;
+    setTimeout(scan, 0);
+  }
+
+  /** Reads posts that appeared since the last scan and asks the core for their cards. */
+  async function scan() {
+    scanQueued = false;
+    if (!profile) return;
+    const p = profile.post;
+    /** @type {RawPost[]} */
+    const batch = [];
+    for (const el of document.querySelectorAll(p.container)) {
+      if (keys.has(el)) continue;
+      const key = `t${nextKey++}`;
+      keys.set(el, key);
+      pending.set(key, { element: el, textEl: pick(el, p.text) });
+      batch.push({
+        key,
+        author_name: read(el, p.author_name),
+        handle: read(el, p.handle),
+        text: read(el, p.text),
+        time: read(el, p.time),
+        permalink: read(el, p.permalink),
+      });
+    }
+    if (batch.length === 0) return;
+    sent += batch.length;
+    await report(batch, false);
+  }
+
+  /** @param {RawPost[]} posts @param {boolean} settled */
+  async function report(posts, settled) {
+    /** @type {any} */
+    let resp;
+    try {
+      resp = await send({ kind: 'read_page', posts, settled, background: background() });
+    } catch (e) {
+      showNotice(`Tactful's background worker is not answering (${e instanceof Error ? e.message : e}). Reload the page to retry.`);
+      return;
+    }
+    if (!resp || resp.kind !== 'overlay') {
+      showNotice(resp && resp.message ? resp.message : 'Tactful could not read this page.');
+      return;
+    }
+    /** @type {OverlayView} */
+    const view = resp.view;
+    setTheme(view.theme);
+    for (const card of view.cards) mount(card);
+    for (const post of posts) pending.delete(post.key);
+    if (view.status.state === 'unreadable') showNotice(view.status.message);
+    else hideNotice();
+  }
+
+  /** @param {string} t */
+  function setTheme(t) {
+    if (t === theme) return;
+    theme = t;
+    for (const root of roots) root.firstElementChild?.setAttribute('data-theme', t);
+  }
+
+  /**
+   * @param {string} tag @param {string} cls @param {string} [text]
+   * @returns {HTMLElement}
+   */
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /** Draws one card after its post's text. @param {Card} card */
+  function mount(card) {
+    const target = pending.get(card.key);
+    if (!target || !target.element.isConnected) return;
+    const host = document.createElement(HOST_TAG);
+    const root = host.attachShadow({ mode: 'closed' });
+    root.adoptedStyleSheets = [sheet];
+    const box = el('div', 'card');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', `Tactful: ${card.label}`);
+    box.setAttribute('data-theme', theme);
+    box.title = card.label;
+    const mark = el('span', 'mark', 'T');
+    mark.setAttribute('aria-hidden', 'true');
+    box.append(mark, el('bdi', 'name', card.author));
+    if (card.handle) box.append(el('span', 'handle', card.handle));
+    if (card.age) box.append(el('span', 'age', card.age));
+    if (card.is_brand) box.append(el('span', 'badge', 'Your brand'));
+    const open = el('button', '', 'Open Tactful');
+    open.setAttribute('type', 'button');
+    const hint = el('span', 'hint');
+    hint.setAttribute('role', 'status');
+    open.addEventListener('click', async () => {
+      const r = await send({ kind: 'open_panel' }).catch(() => null);
+      hint.textContent = r && r.kind === 'ok' ? '' : (r && r.message) || 'Click the Tactful icon in the toolbar to open the panel.';
+    });
+    box.append(open, hint);
+    root.append(box);
+    roots.add(root);
+    const anchor = target.textEl && target.textEl.isConnected ? target.textEl : null;
+    if (anchor) anchor.after(host);
+    else target.element.append(host);
+  }
+
+  /** A page-level message (layout changed, worker down), never silent. @param {string} message */
+  function showNotice(message) {
+    if (!noticeRoot) {
+      const host = document.createElement(HOST_TAG);
+      host.setAttribute('data-notice', '');
+      noticeRoot = host.attachShadow({ mode: 'closed' });
+      noticeRoot.adoptedStyleSheets = [sheet];
+      (document.body || document.documentElement).append(host);
+    }
+    const box = el('div', 'card notice');
+    box.setAttribute('role', 'alert');
+    box.setAttribute('data-theme', theme);
+    const mark = el('span', 'mark', 'T');
+    mark.setAttribute('aria-hidden', 'true');
+    const close = el('button', '', 'Dismiss');
+    close.setAttribute('type', 'button');
+    close.addEventListener('click', hideNotice);
+    box.append(mark, el('span', 'msg', message), close);
+    noticeRoot.replaceChildren(box);
+  }
+
+  function hideNotice() {
+    noticeRoot?.replaceChildren();
+  }
+
+  async function start() {
+    /** @type {any} */
+    let resp;
+    try {
+      resp = await send({ kind: 'profile_for' });
+    } catch {
+      return; // extension reloaded or disabled: nothing to draw on
+    }
+    if (!resp || resp.kind !== 'profile' || !resp.profile) return;
+    profile = resp.profile;
+    new MutationObserver((records) => {
+      // Our own cards being added must not trigger another scan.
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          if (n.nodeType === Node.ELEMENT_NODE && n.nodeName !== HOST_TAG.toUpperCase()) return scheduleScan();
+        }
+      }
+    }).observe(document, { childList: true, subtree: true });
+    scheduleScan();
+    setTimeout(() => {
+      if (sent === 0) report([], true);
+    }, SETTLE_MS);
+  }
+
+  start();
+})();

@@ -1,0 +1,3 @@
+import init, { start_options } from './pkg/tactful.js';
+await init({ module_or_path: new URL('./pkg/tactful_bg.wasm', import.meta.url) });
+start_options();
