@@ -18,10 +18,25 @@ rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || r
 
 cargo build --release --target wasm32-unknown-unknown --lib
 rm -rf dist && mkdir -p dist/pkg
-wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/release/tactful.wasm
+wasm=target/wasm32-unknown-unknown/release/tactful.wasm
+wasm-bindgen --target web --no-typescript --out-dir dist/pkg "$wasm"
+# Debian's binaryen (wasm-opt 108) breaks wasm-bindgen's externref table if run after
+# wasm-bindgen, so it runs on rustc's output; its result is kept only when it is
+# smaller gzipped (rustc's opt-level "z" + LTO output often already is).
 if command -v wasm-opt >/dev/null; then
-  wasm-opt -Oz --all-features dist/pkg/tactful_bg.wasm -o target/tactful_bg.opt.wasm
-  mv target/tactful_bg.opt.wasm dist/pkg/tactful_bg.wasm
+  if wasm-opt -Oz -g --enable-reference-types --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+       --enable-nontrapping-float-to-int --enable-multivalue "$wasm" -o target/tactful.opt.wasm; then
+    rm -rf target/pkg-opt
+    wasm-bindgen --target web --no-typescript --out-name tactful --out-dir target/pkg-opt target/tactful.opt.wasm 2>/dev/null
+    plain=$(gzip -9 -c dist/pkg/tactful_bg.wasm | wc -c)
+    opt=$(gzip -9 -c target/pkg-opt/tactful_bg.wasm | wc -c)
+    if [ "$opt" -lt "$plain" ]; then
+      cp target/pkg-opt/* dist/pkg/
+      echo "wasm-opt: kept ($opt < $plain bytes gzipped)"
+    else
+      echo "wasm-opt: not kept ($opt >= $plain bytes gzipped)"
+    fi
+  fi
 else
   echo "wasm-opt not found (Debian package binaryen): the wasm is not size-optimised"
 fi

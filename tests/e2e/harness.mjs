@@ -1,0 +1,147 @@
+// Shared harness for end-to-end tests, the demo and the benchmark: Debian's Chromium with
+// the built extension loaded unpacked, and the six sites' real host names mapped to the
+// local HTTPS fixture server, so the manifest's real match patterns are exercised.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, '../..');
+export const DIST = join(ROOT, 'dist');
+export const SITES = ['x', 'facebook', 'instagram', 'linkedin', 'reddit', 'youtube'];
+const HOSTS = SITES.flatMap((s) => [`${s}.com`, `www.${s}.com`]);
+
+/** Known values of each fixture site (what the page renders). */
+export function expected(site) {
+  return JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/sites', site, 'expected.json'), 'utf8'));
+}
+
+export function siteUrl(site, extra = '') {
+  const e = expected(site);
+  return `https://${e.host}${e.path}${extra}`;
+}
+
+/**
+ * Launches Chromium with dist/ loaded. Returns { context, worker, extensionId, close }.
+ * @param {{ port: number, headless?: boolean }} opts
+ */
+export async function launch({ port, headless = true }) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'tactful-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`,
+      `--host-resolver-rules=${HOSTS.map((h) => `MAP ${h} 127.0.0.1:${port}`).join(', ')}`,
+      '--ignore-certificate-errors',
+    ],
+  });
+  let worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const extensionId = new URL(worker.url()).host;
+  const close = async () => {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  return { context, worker, extensionId, close };
+}
+
+/**
+ * Reads Tactful's overlays from a page through the DevTools protocol, which sees into
+ * closed shadow roots (the page's own scripts can't).
+ * @returns {Promise<Array<{ notice: boolean, label: string | null, text: string, nodeId: number, innerNodeIds: number[] }>>}
+ */
+export async function overlays(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const found = [];
+    const walk = (node) => {
+      if (node.nodeName === 'TACTFUL-OVERLAY') {
+        const attrs = node.attributes || [];
+        const shadow = (node.shadowRoots || [])[0];
+        const texts = [];
+        const ids = [];
+        let label = null;
+        const inner = (n) => {
+          ids.push(n.nodeId);
+          if (n.nodeType === 3) texts.push(n.nodeValue);
+          const a = n.attributes || [];
+          for (let i = 0; i < a.length; i += 2) if (a[i] === 'aria-label' && label === null) label = a[i + 1];
+          (n.children || []).forEach(inner);
+        };
+        if (shadow) (shadow.children || []).forEach(inner);
+        found.push({ notice: attrs.includes('data-notice'), label, text: texts.join(' '), nodeId: node.nodeId, shadowType: shadow && shadow.shadowRootType, innerNodeIds: ids });
+      }
+      (node.children || []).forEach(walk);
+      (node.shadowRoots || []).forEach(walk);
+    };
+    walk(root);
+    return found;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Waits until `predicate(await overlays(page))` holds. */
+export async function waitForOverlays(page, predicate, timeoutMs = 10000) {
+  const end = Date.now() + timeoutMs;
+  let last = [];
+  while (Date.now() < end) {
+    last = await overlays(page);
+    if (predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`overlays never matched; last saw ${last.length}: ${JSON.stringify(last.map((o) => o.label)).slice(0, 500)}`);
+}
+
+/** Opens an extension page (options.html is light) to talk to the worker as the extension. */
+export async function extensionPage(context, extensionId, path = 'options.html') {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/${path}`);
+  return page;
+}
+
+/** Sends a protocol request from an extension page. */
+export function ask(extPage, request) {
+  return extPage.evaluate((req) => chrome.runtime.sendMessage(req), request);
+}
+
+/** The tab id Chrome gave `url`'s tab, looked up from the worker. */
+export async function tabIdOf(worker, url) {
+  return worker.evaluate(async (u) => {
+    const tabs = await chrome.tabs.query({});
+    const t = tabs.find((t) => t.url === u || (t.url && t.url.startsWith(u)));
+    return t ? t.id : null;
+  }, url);
+}
+
+/** What Tactful's card shows for a name: bidi controls removed, whitespace collapsed, 60 chars. */
+export function cardName(name) {
+  const clean = name.replace(/[\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/g, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').replace(/\s+/g, ' ').trim();
+  const chars = [...clean];
+  return chars.length > 60 ? chars.slice(0, 59).join('') + '…' : clean;
+}
+
+/** Evaluates `expression` in Tactful's content-script world of `page` (DevTools protocol). */
+export async function inContentScript(page, expression) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const contexts = [];
+    cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+    await cdp.send('Runtime.enable');
+    const ctx = contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && c.name === 'Tactful');
+    if (!ctx) throw new Error(`no Tactful content-script world; saw ${contexts.map((c) => c.name).join(', ')}`);
+    const r = await cdp.send('Runtime.evaluate', { expression, contextId: ctx.id, awaitPromise: true, returnByValue: true });
+    if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description || r.exceptionDetails.text);
+    return r.result.value;
+  } finally {
+    await cdp.detach();
+  }
+}

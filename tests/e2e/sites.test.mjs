@@ -1,0 +1,169 @@
+// End-to-end: the built extension, loaded unpacked in Debian's Chromium, on the six
+// fixture sites served under their real host names with CSPs modelled on the real ones.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFixtureServer } from '../fixtures/server.mjs';
+import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, extensionPage, ask, tabIdOf, cardName, inContentScript } from './harness.mjs';
+
+let server, browser, ext;
+
+before(async () => {
+  server = await startFixtureServer({ port: 0 });
+  browser = await launch({ port: server.port });
+  ext = await extensionPage(browser.context, browser.extensionId);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('service worker runs the wasm core', async () => {
+  assert.match(browser.worker.url(), /^chrome-extension:\/\/[a-p]{32}\/background\.js$/);
+  const pong = await ask(ext, { kind: 'ping' });
+  assert.equal(pong.kind, 'pong');
+  assert.equal(pong.version, '0.1.0');
+  assert.ok(pong.started_ms > 0, 'the worker reports how long the wasm took to start');
+});
+
+test('content scripts cannot read settings or page history', async () => {
+  // Ask from inside Tactful's own content script world: the worker sees a tab sender.
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('reddit'));
+  await waitForOverlays(page, (o) => o.some((x) => !x.notice));
+  const get = await inContentScript(page, "chrome.runtime.sendMessage({ kind: 'get_settings' })");
+  assert.equal(get.kind, 'error');
+  assert.match(get.message, /only answered for Tactful's own pages/);
+  const hist = await inContentScript(page, "chrome.runtime.sendMessage({ kind: 'page_posts', tab_id: 1 })");
+  assert.equal(hist.kind, 'error');
+  const bad = await inContentScript(page, "chrome.runtime.sendMessage({ kind: 'no_such_thing' })");
+  assert.match(bad.message, /doesn't understand/);
+  await page.close();
+});
+
+for (const site of SITES) {
+  test(`${site}: overlay beside each post, author and text read, UI isolated`, async () => {
+    const want = expected(site);
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const url = siteUrl(site);
+    const resp = await page.goto(url);
+    const csp = resp.headers()['content-security-policy'] || '';
+    assert.ok(csp && !csp.includes('wasm-unsafe-eval') && !csp.includes("'unsafe-eval'"), `strict CSP served: ${csp}`);
+
+    // One card per post, each in a closed shadow root.
+    const cards = await waitForOverlays(page, (o) => o.filter((x) => !x.notice).length >= want.posts.length);
+    const postCards = cards.filter((c) => !c.notice);
+    assert.equal(postCards.length, want.posts.length, 'exactly one card per post');
+    assert.ok(postCards.every((c) => c.shadowType === 'closed'), 'cards live in closed shadow roots');
+    assert.equal(cards.filter((c) => c.notice && c.text.trim()).length, 0, 'no layout warning on a readable page');
+
+    // Each card names its post's author (as text) and handle.
+    for (const p of want.posts) {
+      const name = cardName(p.author_name);
+      const card = postCards.find((c) => c.label && c.label.includes(name) && c.label.includes(`@${p.handle}`));
+      assert.ok(card, `${site}: a card for ${name.slice(0, 40)} (@${p.handle}); saw ${postCards.map((c) => c.label?.slice(0, 80)).join(' | ')}`);
+      if (p.is_brand) assert.match(card.label, /^Tactful: Your brand's reply/);
+    }
+
+    // What the core read matches the fixture's known values.
+    const tabId = await tabIdOf(browser.worker, url);
+    assert.ok(tabId, 'the fixture tab is found');
+    const { page: snap } = await ask(ext, { kind: 'page_posts', tab_id: tabId });
+    assert.equal(snap.site_name, { x: 'X', facebook: 'Facebook', instagram: 'Instagram', linkedin: 'LinkedIn', reddit: 'Reddit', youtube: 'YouTube' }[site]);
+    assert.equal(snap.posts.length, want.posts.length);
+    const now = Date.now();
+    want.posts.forEach((p, i) => {
+      const got = snap.posts[i];
+      assert.equal(got.author_name, p.author_name.trim().slice(0, 500), `${site} post ${i} author`);
+      assert.equal(got.handle, p.handle, `${site} post ${i} handle`);
+      assert.equal(got.text, p.text.trim(), `${site} post ${i} text`);
+      assert.equal(got.permalink, p.permalink, `${site} post ${i} permalink`);
+      assert.equal(got.is_brand, !!p.is_brand, `${site} post ${i} brand`);
+      if (p.age_minutes !== undefined && got.created_ms != null) {
+        const age = (now - got.created_ms) / 60000;
+        // Relative times ("2h") are only as precise as the page prints them.
+        const slack = p.age_minutes >= 60 ? 60 : 2;
+        assert.ok(Math.abs(age - p.age_minutes) <= slack, `${site} post ${i} age ${age} vs ${p.age_minutes}`);
+      }
+    });
+
+    // Isolation: the page can't reach into the cards, and its hostile CSS doesn't apply.
+    const isolation = await page.evaluate(() => {
+      const hosts = [...document.querySelectorAll('tactful-overlay')];
+      return {
+        count: hosts.length,
+        shadowVisible: hosts.some((h) => h.shadowRoot !== null),
+        hidden: hosts.filter((h) => getComputedStyle(h).display === 'none').length,
+        pwned: window.__pwned ?? null,
+      };
+    });
+    assert.equal(isolation.shadowVisible, false, 'page scripts see no shadow root');
+    assert.equal(isolation.hidden, 0, "the page's display:none !important does not hide the cards");
+    assert.equal(isolation.pwned, null, 'nothing from the hostile post ran');
+    const cdp = await page.context().newCDPSession(page);
+    const nameNode = postCards[0].innerNodeIds[3]; // box > mark > "T" > name
+    const { computedStyle } = await cdp.send('CSS.getComputedStyleForNode', { nodeId: nameNode }).catch(async () => {
+      await cdp.send('DOM.enable'); await cdp.send('CSS.enable');
+      return cdp.send('CSS.getComputedStyleForNode', { nodeId: nameNode });
+    });
+    const font = computedStyle.find((s) => s.name === 'font-family').value;
+    assert.ok(!/comic/i.test(font), `card font is ours, not the page's: ${font}`);
+    await cdp.detach();
+
+    // The hostile post is shown as literal text.
+    const hostile = want.posts.find((p) => p.author_name.includes('onerror'));
+    assert.ok(hostile, 'fixture has a hostile post');
+    assert.ok(postCards.some((c) => c.text.includes('<img src=x onerror=')), 'hostile name shown as text');
+    assert.deepEqual(errors, [], 'no page errors');
+    await page.close();
+  });
+}
+
+test('a site whose markup changed is reported, not silently ignored', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x', '?layout=changed'));
+  const notice = await waitForOverlays(page, (o) => o.some((x) => x.notice && x.text.includes("can't read")), 8000);
+  const text = notice.find((x) => x.notice).text;
+  assert.match(text, /Tactful can't read this page layout on X/);
+  await page.close();
+});
+
+test('side panel (Yew) lists the posts of a tab', async () => {
+  const page = await browser.context.newPage();
+  const url = siteUrl('youtube');
+  await page.goto(url);
+  await waitForOverlays(page, (o) => o.filter((x) => !x.notice).length >= expected('youtube').posts.length);
+  const tabId = await tabIdOf(browser.worker, url);
+  const panel = await extensionPage(browser.context, browser.extensionId, `panel.html?tab=${tabId}`);
+  await panel.waitForSelector('li.post');
+  const items = await panel.$$eval('li.post', (els) => els.map((e) => e.querySelector('.name').textContent));
+  assert.equal(items.length, expected('youtube').posts.length);
+  assert.equal(await panel.textContent('h2'), `YouTube · ${items.length} posts`);
+  // Keyboard: arrow down moves focus to the next post.
+  await panel.focus('li.post');
+  await panel.keyboard.press('ArrowDown');
+  assert.equal(await panel.evaluate(() => [...document.querySelectorAll('li.post')].indexOf(document.activeElement)), 1);
+  await panel.close();
+  await page.close();
+});
+
+test('options (Yew) validate and save the brand handles', async () => {
+  const opts = await extensionPage(browser.context, browser.extensionId, 'options.html');
+  await opts.waitForSelector('#brand-x');
+  assert.equal(await opts.inputValue('#brand-x'), 'AcmeCare');
+  await opts.fill('#brand-x', 'bad handle!');
+  await opts.click('button[type=submit]');
+  await opts.waitForSelector('#status.error');
+  assert.match(await opts.textContent('#status'), /can only use letters/);
+  await opts.fill('#brand-x', '@AcmeSupport');
+  await opts.click('button[type=submit]');
+  await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
+  const stored = await browser.worker.evaluate(() => chrome.storage.local.get('settings'));
+  assert.equal(stored.settings.brand_handles.x, 'AcmeSupport');
+  await opts.fill('#brand-x', 'AcmeCare');
+  await opts.click('button[type=submit]');
+  await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
+  await opts.close();
+});

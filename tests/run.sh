@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one test command: native core tests, the wasm glue under Node, a type check of the
+# content script, then end-to-end tests in Debian's Chromium with the built extension.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== native core tests: cargo test"
+cargo test --all-targets
+
+echo "== build the extension: ./build.sh"
+./build.sh
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+echo "== fixture sites: bundle the real editors"
+node tests/fixtures/build.mjs
+
+echo "== content script type check: tsc"
+npx tsc -p tests/tsconfig.json
+
+echo "== wasm glue tests (Node) and end-to-end tests (Chromium)"
+node --test --test-concurrency=1 --test-reporter=spec tests/wasm/ tests/e2e/

@@ -1,0 +1,55 @@
+// The wasm glue, run under Node: the same tactful_bg.wasm the service worker loads,
+// exercised through its exported entry points with JS values as Chrome passes them.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const pkg = new URL('../../dist/pkg/', import.meta.url);
+let wasm;
+
+before(async () => {
+  wasm = await import(new URL('tactful.js', pkg));
+  await wasm.default({ module_or_path: readFileSync(fileURLToPath(new URL('tactful_bg.wasm', pkg))) });
+  wasm.worker_start(undefined, 12.5);
+});
+
+const tab = { from: 'content_script', tab_id: 3, url: 'https://x.com/maria_l/status/1' };
+
+test('ping reports version and start time', () => {
+  const r = wasm.worker_handle({ kind: 'ping' }, { from: 'extension_page' }, Date.now());
+  assert.deepEqual(r, { kind: 'pong', version: '0.1.0', started_ms: 12.5 });
+});
+
+test('profile for a content script page comes back as a plain object', () => {
+  const r = wasm.worker_handle({ kind: 'profile_for' }, tab, Date.now());
+  assert.equal(r.kind, 'profile');
+  assert.equal(r.profile.name, 'X');
+  assert.equal(r.profile.reply_editor.kind, 'draft');
+  assert.equal(typeof r.profile.post.container, 'string');
+});
+
+test('read_page returns cards with UTF-16-safe strings', () => {
+  const now = Date.parse('2026-11-23T12:00:00Z');
+  const r = wasm.worker_handle({
+    kind: 'read_page', background: 'rgb(255, 255, 255)',
+    posts: [{ key: 't1', author_name: 'Zoë 👩‍💻\u202E', handle: '/zoe', text: 'hi 😡', time: '2026-11-23T11:13:00Z', permalink: '/zoe/status/9' }],
+  }, tab, now);
+  assert.equal(r.kind, 'overlay');
+  assert.equal(r.view.theme, 'light');
+  assert.deepEqual(r.view.cards[0], { key: 't1', author: 'Zoë 👩‍💻', handle: '@zoe', age: '47 min', is_brand: false, label: 'Post by Zoë 👩‍💻 (@zoe), 47 min ago' });
+});
+
+test('malformed messages get a clear error, not a crash', () => {
+  const r = wasm.worker_handle({ kind: 'read_page', posts: 'nope' }, tab, 0);
+  assert.equal(r.kind, 'error');
+  assert.match(r.message, /doesn't understand/);
+  const s = wasm.worker_handle({ kind: 'ping' }, { from: 'somewhere' }, 0);
+  assert.match(s.message, /couldn't tell who sent/);
+});
+
+test('stored settings that fail validation fall back to defaults', () => {
+  wasm.worker_start({ brand_handles: { x: '<script>' } }, 1);
+  const r = wasm.worker_handle({ kind: 'get_settings' }, { from: 'extension_page' }, 0);
+  assert.equal(r.settings.brand_handles.x, 'AcmeCare');
+});
