@@ -72,7 +72,7 @@ pub struct PageSnapshot {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Response {
     Pong { version: String, started_ms: f64 },
-    Profile { profile: Option<SiteProfile> },
+    Profile { profile: Option<Box<SiteProfile>> },
     Overlay { view: OverlayView },
     PagePosts { page: Option<PageSnapshot> },
     Settings { settings: Settings },
@@ -111,7 +111,7 @@ impl Worker {
         }
         match request {
             Request::Ping => Response::Pong { version: env!("CARGO_PKG_VERSION").into(), started_ms: self.started_ms },
-            Request::ProfileFor => Response::Profile { profile: sender_profile(sender).map(|(p, _)| p.clone()) },
+            Request::ProfileFor => Response::Profile { profile: sender_profile(sender).map(|(p, _)| Box::new(p.clone())) },
             Request::ReadPage { posts, settled, background } => self.read_page(sender, posts, settled, &background, now_ms),
             Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
             Request::GetSettings => Response::Settings { settings: self.settings.clone() },
@@ -166,7 +166,7 @@ impl Worker {
             page.posts.drain(..extra);
         }
         // A page that once read fine stays fine for a batch that carries nothing new.
-        if !(raw.is_empty() && !page.posts.is_empty()) {
+        if !raw.is_empty() || page.posts.is_empty() {
             page.status = status.clone();
         }
         page.theme = Theme::from_css_color(background);

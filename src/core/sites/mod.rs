@@ -215,7 +215,7 @@ impl SiteProfile {
     /// Whether `host` (e.g. "www.x.com") is served by this profile.
     pub fn serves(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.hosts.iter().any(|h| *h == host)
+        self.hosts.contains(&host)
     }
 
     /// Whether `path` is a page that must show posts. Patterns are path prefixes whose
