@@ -14,6 +14,7 @@
 
 pub mod clock;
 pub mod display;
+pub mod length;
 pub mod overlay;
 pub mod posts;
 pub mod protocol;
