@@ -125,20 +125,21 @@ fn truncate(s: &str, max_chars: usize) -> String {
 /// using the profile's patterns. Returns `None` if nothing matches.
 pub fn parse_handle(profile: &SiteProfile, raw: &str) -> Option<String> {
     let raw = raw.trim();
-    let path = strip_own_origin(profile, raw).unwrap_or(raw);
-    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let with_query = strip_own_origin(profile, raw).unwrap_or(raw).split('#').next().unwrap_or("");
+    let path = with_query.split('?').next().unwrap_or("");
     profile.post.handle.patterns.iter().find_map(|pattern| {
         let (prefix, suffix) = pattern.split_once("{handle}")?;
-        let rest = path.strip_prefix(prefix)?;
-        let handle = if suffix.is_empty() {
-            rest.trim_end_matches('/')
+        // A pattern with a query ("/profile.php?id={handle}") matches against the query too.
+        let in_query = prefix.contains('?');
+        let rest = (if in_query { with_query } else { path }).strip_prefix(prefix)?;
+        let end = rest.find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(rest.len());
+        let (handle, after) = rest.split_at(end);
+        let fits = if suffix.is_empty() {
+            after.is_empty() || after == "/" || (in_query && after.starts_with('&'))
         } else {
-            rest.strip_suffix(suffix).or_else(|| rest.strip_suffix(suffix.trim_end_matches('/')))?
+            after.trim_end_matches('/') == suffix.trim_end_matches('/')
         };
-        let valid = !handle.is_empty()
-            && handle.len() <= 100
-            && handle.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        valid.then(|| handle.to_string())
+        (fits && !handle.is_empty() && handle.len() <= 100).then(|| handle.to_string())
     })
 }
 
@@ -152,17 +153,24 @@ fn strip_own_origin<'a>(profile: &SiteProfile, url: &'a str) -> Option<&'a str> 
     profile.serves(host).then_some(path)
 }
 
-/// Makes a permalink absolute on the site's origin. Links to other hosts or other
-/// schemes (`javascript:`) are dropped: a permalink we show must lead to the post.
+/// Makes a permalink absolute on the site's origin and drops tracking parameters (only
+/// the profile's `permalink_params` are kept). Links to other hosts or other schemes
+/// (`javascript:`) are dropped: a permalink we show must lead to the post.
 pub fn absolute_url(profile: &SiteProfile, raw: &str) -> Option<String> {
     let raw = raw.trim();
-    if let Some(path) = strip_own_origin(profile, raw) {
-        return Some(format!("{}{}", profile.origin, path));
-    }
-    if raw.starts_with('/') && !raw.starts_with("//") {
-        return Some(format!("{}{}", profile.origin, raw));
-    }
-    None
+    let path = match strip_own_origin(profile, raw) {
+        Some(path) => path,
+        None if raw.starts_with('/') && !raw.starts_with("//") => raw,
+        None => return None,
+    };
+    let path = path.split('#').next().unwrap_or("");
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| profile.permalink_params.iter().any(|p| kv.split('=').next() == Some(p.as_str())))
+        .collect();
+    let query = if kept.is_empty() { String::new() } else { format!("?{}", kept.join("&")) };
+    Some(format!("{}{}{}", profile.origin, path, query))
 }
 
 #[cfg(test)]
@@ -228,6 +236,24 @@ mod tests {
         assert_eq!(absolute_url(x, "//evil.test/a"), None);
         assert_eq!(absolute_url(x, "https://evil.test/a"), None);
         assert_eq!(absolute_url(x, "https://www.x.com/a/status/1").as_deref(), Some("https://x.com/a/status/1"));
+    }
+
+    #[test]
+    fn permalinks_keep_only_identifying_params() {
+        let fb = profile(SiteId::Facebook);
+        assert_eq!(
+            absolute_url(fb, "https://www.facebook.com/AcmeCare/posts/pfbid02?comment_id=11&__cft__[0]=AZX&__tn__=R]-R").as_deref(),
+            Some("https://www.facebook.com/AcmeCare/posts/pfbid02?comment_id=11")
+        );
+        assert_eq!(absolute_url(fb, "/AcmeCare/posts/pfbid02?__tn__=%2CO").as_deref(), Some("https://www.facebook.com/AcmeCare/posts/pfbid02"));
+    }
+
+    #[test]
+    fn facebook_handles_from_numeric_and_vanity_links() {
+        let fb = profile(SiteId::Facebook);
+        assert_eq!(parse_handle(fb, "https://www.facebook.com/profile.php?id=100087654321001&comment_id=1&__tn__=R").as_deref(), Some("100087654321001"));
+        assert_eq!(parse_handle(fb, "https://www.facebook.com/marco.bianchi.77?comment_id=1").as_deref(), Some("marco.bianchi.77"));
+        assert_eq!(parse_handle(fb, "https://www.facebook.com/AcmeCare/posts/pfbid02"), None);
     }
 
     #[test]

@@ -89,6 +89,34 @@ export async function overlays(page) {
   }
 }
 
+/**
+ * The computed value of `prop` on the first element of class `cls` inside Tactful's
+ * closed shadow roots (DevTools protocol; node ids are only valid in one session).
+ */
+export async function overlayStyle(page, cls, prop) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    let target = null;
+    const walk = (n, inside) => {
+      if (target) return;
+      const a = n.attributes || [];
+      const classes = a.findIndex((x, i) => i % 2 === 0 && x === 'class');
+      if (inside && classes >= 0 && a[classes + 1].split(/\s+/).includes(cls)) { target = n; return; }
+      (n.children || []).forEach((c) => walk(c, inside));
+      (n.shadowRoots || []).forEach((c) => walk(c, inside || n.nodeName === 'TACTFUL-OVERLAY'));
+    };
+    walk(root, false);
+    if (!target) throw new Error(`no .${cls} inside a Tactful overlay`);
+    const { computedStyle } = await cdp.send('CSS.getComputedStyleForNode', { nodeId: target.nodeId });
+    return computedStyle.find((s) => s.name === prop)?.value;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Waits until `predicate(await overlays(page))` holds. */
 export async function waitForOverlays(page, predicate, timeoutMs = 10000) {
   const end = Date.now() + timeoutMs;
@@ -113,13 +141,16 @@ export function ask(extPage, request) {
   return extPage.evaluate((req) => chrome.runtime.sendMessage(req), request);
 }
 
-/** The tab id Chrome gave `url`'s tab, looked up from the worker. */
-export async function tabIdOf(worker, url) {
-  return worker.evaluate(async (u) => {
-    const tabs = await chrome.tabs.query({});
-    const t = tabs.find((t) => t.url === u || (t.url && t.url.startsWith(u)));
-    return t ? t.id : null;
-  }, url);
+/**
+ * The tab id Chrome gave `page`. The extension holds no "tabs" permission, so tab URLs are
+ * hidden from it; the page is brought to the front and the active tab is asked for.
+ */
+export async function tabIdOf(worker, page) {
+  await page.bringToFront();
+  return worker.evaluate(async () => {
+    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+    return tab ? tab.id : null;
+  });
 }
 
 /** What Tactful's card shows for a name: bidi controls removed, whitespace collapsed, 60 chars. */

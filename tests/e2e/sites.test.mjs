@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, extensionPage, ask, tabIdOf, cardName, inContentScript } from './harness.mjs';
+import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, extensionPage, ask, tabIdOf, cardName, inContentScript, overlayStyle } from './harness.mjs';
 
 let server, browser, ext;
 
@@ -68,7 +68,7 @@ for (const site of SITES) {
     }
 
     // What the core read matches the fixture's known values.
-    const tabId = await tabIdOf(browser.worker, url);
+    const tabId = await tabIdOf(browser.worker, page);
     assert.ok(tabId, 'the fixture tab is found');
     const { page: snap } = await ask(ext, { kind: 'page_posts', tab_id: tabId });
     assert.equal(snap.site_name, { x: 'X', facebook: 'Facebook', instagram: 'Instagram', linkedin: 'LinkedIn', reddit: 'Reddit', youtube: 'YouTube' }[site]);
@@ -102,15 +102,8 @@ for (const site of SITES) {
     assert.equal(isolation.shadowVisible, false, 'page scripts see no shadow root');
     assert.equal(isolation.hidden, 0, "the page's display:none !important does not hide the cards");
     assert.equal(isolation.pwned, null, 'nothing from the hostile post ran');
-    const cdp = await page.context().newCDPSession(page);
-    const nameNode = postCards[0].innerNodeIds[3]; // box > mark > "T" > name
-    const { computedStyle } = await cdp.send('CSS.getComputedStyleForNode', { nodeId: nameNode }).catch(async () => {
-      await cdp.send('DOM.enable'); await cdp.send('CSS.enable');
-      return cdp.send('CSS.getComputedStyleForNode', { nodeId: nameNode });
-    });
-    const font = computedStyle.find((s) => s.name === 'font-family').value;
+    const font = await overlayStyle(page, 'name', 'font-family');
     assert.ok(!/comic/i.test(font), `card font is ours, not the page's: ${font}`);
-    await cdp.detach();
 
     // The hostile post is shown as literal text.
     const hostile = want.posts.find((p) => p.author_name.includes('onerror'));
@@ -135,7 +128,7 @@ test('side panel (Yew) lists the posts of a tab', async () => {
   const url = siteUrl('youtube');
   await page.goto(url);
   await waitForOverlays(page, (o) => o.filter((x) => !x.notice).length >= expected('youtube').posts.length);
-  const tabId = await tabIdOf(browser.worker, url);
+  const tabId = await tabIdOf(browser.worker, page);
   const panel = await extensionPage(browser.context, browser.extensionId, `panel.html?tab=${tabId}`);
   await panel.waitForSelector('li.post');
   const items = await panel.$$eval('li.post', (els) => els.map((e) => e.querySelector('.name').textContent));

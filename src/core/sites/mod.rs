@@ -135,6 +135,10 @@ pub struct SiteProfile {
     /// Origin used to make relative links absolute.
     pub origin: String,
     pub post: PostSelectors,
+    /// Query parameters that identify a post in its permalink (YouTube's `v` and `lc`,
+    /// Facebook's `comment_id`); every other parameter is tracking and is dropped.
+    #[serde(default)]
+    pub permalink_params: Vec<String>,
     pub reply_editor: EditorProfile,
     pub dm: DmProfile,
     pub length: LengthRule,
