@@ -15,8 +15,12 @@
 pub mod clock;
 pub mod display;
 pub mod length;
+pub mod offsets;
 pub mod overlay;
+pub mod pii;
 pub mod posts;
 pub mod protocol;
+pub mod sentiment;
 pub mod settings;
 pub mod sites;
+pub mod tone;

@@ -1,0 +1,63 @@
+use super::super::lexicon::lexicon;
+use super::super::{Category, Draft, Finding, Severity, ToneRule};
+
+/// A sentence that orders the customer about ("Send us your order number.") with no
+/// please, thanks or could-you anywhere near it.
+pub struct CommandWithoutCourtesy;
+
+impl ToneRule for CommandWithoutCourtesy {
+    fn id(&self) -> &'static str {
+        "command_without_courtesy"
+    }
+    fn category(&self) -> Category {
+        Category::Politeness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Hint
+    }
+    fn describe(&self) -> &'static str {
+        "Instructions to the customer with no \"please\" or \"could you\"."
+    }
+    fn check(&self, d: &Draft) -> Vec<Finding> {
+        let lex = lexicon();
+        let mut out = Vec::new();
+        for w in &d.words {
+            // Only a sentence's first word gives an order.
+            if !super::sentence_start(d.text, w.span.start) || !lex.commands.contains(&w.norm) {
+                continue;
+            }
+            let start = w.span.start;
+            let end = d.text[start..].find(['.', '!', '?', '\n']).map_or(d.text.len(), |k| start + k);
+            let sentence_words: Vec<_> = d.words.iter().filter(|x| x.span.start >= start && x.span.end <= end).cloned().collect();
+            let polite = lex.courtesy.iter().any(|p| !p.find(&sentence_words).is_empty());
+            if polite {
+                continue;
+            }
+            let verb = &d.text[w.span.clone()];
+            let lower = verb.to_lowercase();
+            out.push(
+                Finding::new(self, w.span.start..end, "Reads as an order; a “please” softens it.")
+                    .with_fix("Add “Please”", w.span.clone(), format!("Please {lower}")),
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::tone::testing::*;
+    use crate::core::tone::ToneContext;
+
+    #[test]
+    fn fix_adds_please() {
+        assert_fix(&CommandWithoutCourtesy, "Thanks! Send us your order number.", &ToneContext::default(), "Thanks! Please send us your order number.");
+    }
+
+    #[test]
+    fn dont_flag_polite_or_statements() {
+        assert_none(&CommandWithoutCourtesy, "Send us your order number, please 🙏", &ToneContext::default());
+        assert_none(&CommandWithoutCourtesy, "We sent your order yesterday.", &ToneContext::default());
+    }
+}
