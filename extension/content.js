@@ -98,12 +98,18 @@
   function read(container, field) {
     const el = pick(container, field);
     if (!el) return null;
-    return field.attr ? el.getAttribute(field.attr) : textOf(el);
+    if (!field.attr) return textOf(el);
+    // "data-urn|data-id": the first attribute the element has.
+    for (const name of field.attr.split('|')) {
+      const v = el.getAttribute(name);
+      if (v !== null) return v;
+    }
+    return null;
   }
 
   /** The page's background colour, for the theme. */
   function background() {
-    for (let el = document.body; el; el = el.parentElement) {
+    for (let el = /** @type {HTMLElement | null} */ (document.body); el; el = el.parentElement) {
       const bg = getComputedStyle(el).backgroundColor;
       if (bg && bg !== 'transparent' && !/,\s*0\)$/.test(bg)) return bg;
     }

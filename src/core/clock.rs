@@ -53,6 +53,11 @@ pub fn parse_iso(s: &str) -> Option<i64> {
             let m = num(i + 1..i + 3)? * 60 + num(i + 4..i + 6)?;
             if sign == b'+' { m } else { -m }
         }
+        // "+0000", as Reddit writes it.
+        Some(&sign @ (b'+' | b'-')) if b.len() == i + 5 => {
+            let m = num(i + 1..i + 3)? * 60 + num(i + 3..i + 5)?;
+            if sign == b'+' { m } else { -m }
+        }
         _ => return None,
     };
     let days = days_from_civil(year, month, day);
@@ -150,6 +155,7 @@ mod tests {
     fn parses_offsets() {
         assert_eq!(parse_iso("2026-11-23T13:00:00+01:00"), parse_iso("2026-11-23T12:00:00Z"));
         assert_eq!(parse_iso("2026-11-23T07:30:00-04:30"), parse_iso("2026-11-23T12:00:00Z"));
+        assert_eq!(parse_iso("2026-11-23T12:00:00.000000+0000"), parse_iso("2026-11-23T12:00:00Z"));
     }
 
     #[test]

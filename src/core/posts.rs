@@ -158,6 +158,14 @@ fn strip_own_origin<'a>(profile: &SiteProfile, url: &'a str) -> Option<&'a str> 
 /// (`javascript:`) are dropped: a permalink we show must lead to the post.
 pub fn absolute_url(profile: &SiteProfile, raw: &str) -> Option<String> {
     let raw = raw.trim();
+    let from_urn;
+    let raw = match urn_path(profile, raw) {
+        Some(p) => {
+            from_urn = p;
+            from_urn.as_str()
+        }
+        None => raw,
+    };
     let path = match strip_own_origin(profile, raw) {
         Some(path) => path,
         None if raw.starts_with('/') && !raw.starts_with("//") => raw,
@@ -171,6 +179,14 @@ pub fn absolute_url(profile: &SiteProfile, raw: &str) -> Option<String> {
         .collect();
     let query = if kept.is_empty() { String::new() } else { format!("?{}", kept.join("&")) };
     Some(format!("{}{}{}", profile.origin, path, query))
+}
+
+/// The permalink path for a URN, by the profile's first matching rule.
+fn urn_path(profile: &SiteProfile, urn: &str) -> Option<String> {
+    let rule = profile.permalink_urns.iter().find(|r| urn.starts_with(&r.prefix))?;
+    let rest = &urn[rule.prefix.len()..];
+    let id = &rest[..rest.find([',', ')']).unwrap_or(rest.len())];
+    Some(rule.template.replace("{urn_encoded}", &crate::core::sites::uri_component(urn)).replace("{urn}", urn).replace("{id}", id))
 }
 
 #[cfg(test)]
@@ -246,6 +262,17 @@ mod tests {
             Some("https://www.facebook.com/AcmeCare/posts/pfbid02?comment_id=11")
         );
         assert_eq!(absolute_url(fb, "/AcmeCare/posts/pfbid02?__tn__=%2CO").as_deref(), Some("https://www.facebook.com/AcmeCare/posts/pfbid02"));
+    }
+
+    #[test]
+    fn linkedin_permalinks_from_urns() {
+        let li = profile(SiteId::Linkedin);
+        assert_eq!(absolute_url(li, "urn:li:activity:74001").as_deref(), Some("https://www.linkedin.com/feed/update/urn:li:activity:74001/"));
+        assert_eq!(
+            absolute_url(li, "urn:li:comment:(activity:74001,74009)").as_deref(),
+            Some("https://www.linkedin.com/feed/update/urn:li:activity:74001/?commentUrn=urn%3Ali%3Acomment%3A(activity%3A74001%2C74009)")
+        );
+        assert_eq!(absolute_url(li, "urn:li:other:1"), None);
     }
 
     #[test]

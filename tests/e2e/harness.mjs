@@ -18,9 +18,11 @@ export function expected(site) {
   return JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/sites', site, 'expected.json'), 'utf8'));
 }
 
-export function siteUrl(site, extra = '') {
+/** The fixture's URL; `query` ("layout=changed") is added to the path's own query. */
+export function siteUrl(site, query = '') {
   const e = expected(site);
-  return `https://${e.host}${e.path}${extra}`;
+  const sep = e.path.includes('?') ? '&' : '?';
+  return `https://${e.host}${e.path}${query ? sep + query : ''}`;
 }
 
 /**

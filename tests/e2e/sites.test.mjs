@@ -114,14 +114,17 @@ for (const site of SITES) {
   });
 }
 
-test('a site whose markup changed is reported, not silently ignored', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(siteUrl('x', '?layout=changed'));
-  const notice = await waitForOverlays(page, (o) => o.some((x) => x.notice && x.text.includes("can't read")), 8000);
-  const text = notice.find((x) => x.notice).text;
-  assert.match(text, /Tactful can't read this page layout on X/);
-  await page.close();
-});
+for (const site of SITES) {
+  test(`${site}: a page whose markup changed is reported, not silently ignored`, async () => {
+    const page = await browser.context.newPage();
+    await page.goto(siteUrl(site, 'layout=changed'));
+    const found = await waitForOverlays(page, (o) => o.some((x) => x.notice && x.text.includes("can't read")), 8000);
+    const name = { x: 'X', facebook: 'Facebook', instagram: 'Instagram', linkedin: 'LinkedIn', reddit: 'Reddit', youtube: 'YouTube' }[site];
+    assert.match(found.find((x) => x.notice).text, new RegExp(`Tactful can't read this page layout on ${name}`));
+    assert.equal(found.filter((x) => !x.notice).length, 0, 'no cards drawn from a layout Tactful cannot read');
+    await page.close();
+  });
+}
 
 test('side panel (Yew) lists the posts of a tab', async () => {
   const page = await browser.context.newPage();

@@ -97,6 +97,14 @@ pub struct PostSelectors {
     pub permalink: Field,
 }
 
+/// Turns a URN into a permalink path: `{urn}` is the URN, `{urn_encoded}` the URN
+/// encoded as a query value, `{id}` what follows `prefix` up to "," or ")".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UrnRule {
+    pub prefix: String,
+    pub template: String,
+}
+
 /// The reply box.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditorProfile {
@@ -139,6 +147,10 @@ pub struct SiteProfile {
     /// Facebook's `comment_id`); every other parameter is tracking and is dropped.
     #[serde(default)]
     pub permalink_params: Vec<String>,
+    /// Sites that identify posts by URN rather than link (LinkedIn) turn the URN into a
+    /// permalink path with these rules.
+    #[serde(default)]
+    pub permalink_urns: Vec<UrnRule>,
     pub reply_editor: EditorProfile,
     pub dm: DmProfile,
     pub length: LengthRule,
@@ -276,6 +288,18 @@ pub fn dm_link(profile: &SiteProfile, handle: &str, subject: &str, text: &str) -
             .replace("{subject}", &url_encode(subject))
             .replace("{text}", &url_encode(text)),
     )
+}
+
+/// Percent-encodes as JavaScript's encodeURIComponent does (leaves `!'()*` alone).
+pub fn uri_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'!' | b'\'' | b'(' | b')' | b'*' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
