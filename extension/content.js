@@ -248,16 +248,50 @@
     noticeRoot?.replaceChildren();
   }
 
+  /**
+   * The post a reply box answers: the post that encloses it, else the nearest post
+   * before it on the page. @param {Element} target @returns {string | null}
+   */
+  function postKeyFor(target) {
+    if (!profile) return null;
+    const sel = profile.post.container;
+    const enclosing = target.closest(sel);
+    if (enclosing && keys.has(enclosing)) return keys.get(enclosing);
+    let best = null;
+    for (const el of document.querySelectorAll(sel)) {
+      if (el.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) best = el;
+      else break;
+    }
+    return best ? keys.get(best) ?? null : null;
+  }
+
+  /** @type {(p: SiteProfile | null) => void} */
+  let profileReady = () => {};
+  // What tone.js (the draft checker, a second content script) shares with this one.
+  // Content-script globals live in Tactful's isolated world: the page can't see them.
+  /** @type {any} */ (globalThis).tactfulShared = {
+    profile: new Promise((r) => { profileReady = r; }),
+    send,
+    sheet,
+    theme: () => theme,
+    postKeyFor,
+  };
+
   async function start() {
     /** @type {any} */
     let resp;
     try {
       resp = await send({ kind: 'profile_for' });
     } catch {
+      profileReady(null);
       return; // extension reloaded or disabled: nothing to draw on
     }
-    if (!resp || resp.kind !== 'profile' || !resp.profile) return;
+    if (!resp || resp.kind !== 'profile' || !resp.profile) {
+      profileReady(null);
+      return;
+    }
     profile = resp.profile;
+    profileReady(profile);
     new MutationObserver((records) => {
       // Our own cards being added must not trigger another scan.
       for (const r of records) {

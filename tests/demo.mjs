@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFixtureServer } from './fixtures/server.mjs';
 import { buildFixtures } from './fixtures/build.mjs';
-import { launch, SITES, siteUrl, expected, waitForOverlays, ROOT } from './e2e/harness.mjs';
+import { launch, SITES, siteUrl, expected, waitForOverlays, postCards, ROOT } from './e2e/harness.mjs';
 
 await buildFixtures();
 const server = await startFixtureServer({ port: 0 });
@@ -18,7 +18,7 @@ if (headless) {
   for (const site of SITES) {
     const page = await browser.context.newPage();
     await page.goto(siteUrl(site));
-    await waitForOverlays(page, (o) => o.filter((x) => !x.notice).length >= expected(site).posts.length);
+    await waitForOverlays(page, (o) => postCards(o).length >= expected(site).posts.length);
     const file = join(out, `${site}.png`);
     await page.screenshot({ path: file });
     console.log(`  ${site.padEnd(9)} ${siteUrl(site)} -> demo-out/${site}.png`);

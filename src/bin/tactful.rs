@@ -1,13 +1,17 @@
 //! `tactful`: the command-line side of Tactful, over the same core as the extension.
 
+use std::io::Read;
 use std::process::ExitCode;
-use tactful::core::sites::{self, SiteProfile};
+use tactful::core::sites::{self, SiteId, SiteProfile};
+use tactful::core::tone::{Checker, ToneContext, ToneSettings};
 
 const USAGE: &str = "usage: tactful <command>
 
 commands:
   sites              list the supported sites, their editors and length limits
   profile <site>     print a site's profile as JSON (x, facebook, instagram, linkedin, reddit, youtube)
+  tone [--site S] [--post TEXT] [--name NAME] [DRAFT]
+                     check a reply draft (from DRAFT or stdin); prints findings as JSON
   version            print the version";
 
 fn main() -> ExitCode {
@@ -34,10 +38,42 @@ fn run(args: &[String]) -> Result<String, String> {
                 .ok_or_else(|| format!("no site named {name:?}; try `tactful sites`"))?;
             serde_json::to_string_pretty(p).map_err(|e| e.to_string())
         }
+        ["tone", rest @ ..] => tone(rest),
         ["version"] | ["--version"] => Ok(format!("tactful {}", env!("CARGO_PKG_VERSION"))),
         [] | ["help"] | ["--help"] | ["-h"] => Ok(USAGE.to_string()),
         _ => Err(format!("unknown command\n\n{USAGE}")),
     }
+}
+
+fn site_id(name: &str) -> Result<SiteId, String> {
+    serde_json::from_value(serde_json::Value::String(name.to_lowercase())).map_err(|_| format!("no site named {name:?}; try `tactful sites`"))
+}
+
+fn tone(args: &[&str]) -> Result<String, String> {
+    let mut ctx = ToneContext::default();
+    let mut draft = None;
+    let mut it = args.iter();
+    while let Some(&a) = it.next() {
+        let mut value = || it.next().map(|v| v.to_string()).ok_or_else(|| format!("{a} needs a value"));
+        match a {
+            "--site" => ctx.site = site_id(&value()?)?,
+            "--post" => ctx.post = Some(value()?),
+            "--name" => ctx.customer_name = Some(value()?),
+            "--handle" => ctx.customer_handle = Some(value()?),
+            _ if a.starts_with("--") => return Err(format!("unknown option {a}")),
+            _ => draft = Some(a.to_string()),
+        }
+    }
+    let draft = match draft {
+        Some(d) => d,
+        None => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map_err(|e| format!("could not read the draft from stdin: {e}"))?;
+            s
+        }
+    };
+    let report = Checker::new(ToneSettings::default()).check(&draft, &ctx);
+    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }
 
 fn site_line(p: &SiteProfile) -> String {

@@ -9,6 +9,8 @@ use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
 use crate::core::posts::{self, Post, RawPost};
 use crate::core::settings::Settings;
 use crate::core::sites::{self, SiteProfile};
+use crate::core::tone::{Checker, PageFinding, ToneContext};
+use crate::core::length::LengthCount;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -32,6 +34,13 @@ pub enum Request {
         settled: bool,
         #[serde(default)]
         background: String,
+    },
+    /// Check the reply draft typed in the sender's page, replying to post `post_key`
+    /// (a key from `read_page`) when the content script knows it.
+    CheckDraft {
+        text: String,
+        #[serde(default)]
+        post_key: Option<String>,
     },
     // --- extension pages only ---
     /// What Tactful read on a tab (the panel's list).
@@ -74,19 +83,27 @@ pub enum Response {
     Pong { version: String, started_ms: f64 },
     Profile { profile: Option<Box<SiteProfile>> },
     Overlay { view: OverlayView },
+    /// Tone findings with UTF-16 spans for the page, and the platform length count.
+    Tone { findings: Vec<PageFinding>, length: LengthCount, platform: String },
     PagePosts { page: Option<PageSnapshot> },
     Settings { settings: Settings },
     /// A request that failed, with words for the agent.
     Error { message: String },
 }
 
-/// The service worker's state: settings and what each tab showed.
-#[derive(Debug, Default)]
+/// The service worker's state: settings, the prepared tone checker, and what each tab showed.
 pub struct Worker {
     pub settings: Settings,
     /// How long the worker took to start (wasm compile + init), reported by `Ping`.
     pub started_ms: f64,
+    checker: Checker,
     pages: HashMap<i64, PageSnapshot>,
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        Worker::new(Settings::default())
+    }
 }
 
 /// Splits an https URL into host and path ("https://x.com:443/a?b" -> ("x.com", "/a")).
@@ -101,7 +118,7 @@ pub fn host_and_path(url: &str) -> Option<(&str, &str)> {
 
 impl Worker {
     pub fn new(settings: Settings) -> Worker {
-        Worker { settings, ..Worker::default() }
+        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, pages: HashMap::new() }
     }
 
     /// Answers one request. `now_ms` is the wall clock (Unix ms).
@@ -113,10 +130,12 @@ impl Worker {
             Request::Ping => Response::Pong { version: env!("CARGO_PKG_VERSION").into(), started_ms: self.started_ms },
             Request::ProfileFor => Response::Profile { profile: sender_profile(sender).map(|(p, _)| Box::new(p.clone())) },
             Request::ReadPage { posts, settled, background } => self.read_page(sender, posts, settled, &background, now_ms),
+            Request::CheckDraft { text, post_key } => self.check_draft(sender, &text, post_key.as_deref()),
             Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
             Request::GetSettings => Response::Settings { settings: self.settings.clone() },
             Request::SaveSettings { settings } => match settings.validated() {
                 Ok(s) => {
+                    self.checker = Checker::new(s.tone.clone());
                     self.settings = s.clone();
                     Response::Settings { settings: s }
                 }
@@ -171,6 +190,22 @@ impl Worker {
         }
         page.theme = Theme::from_css_color(background);
         Response::Overlay { view: OverlayView { site_name: profile.name.clone(), cards, status: page.status.clone(), theme: page.theme } }
+    }
+
+    fn check_draft(&self, sender: &Sender, text: &str, post_key: Option<&str>) -> Response {
+        let (Some((profile, _)), Sender::ContentScript { tab_id, .. }) = (sender_profile(sender), sender) else {
+            return Response::Error { message: "Tactful checks drafts only on the sites it supports".into() };
+        };
+        // The customer's post, when the page told us which one the draft answers.
+        let post = post_key.and_then(|k| self.pages.get(tab_id)?.posts.iter().find(|p| p.key == k));
+        let ctx = ToneContext {
+            site: profile.id,
+            post: post.map(|p| p.text.clone()),
+            customer_name: post.filter(|p| !p.is_brand).map(|p| p.author_name.clone()),
+            customer_handle: post.and_then(|p| p.handle.clone()),
+        };
+        let report = self.checker.check(text, &ctx);
+        Response::Tone { findings: report.for_page(text), length: report.length, platform: profile.name.clone() }
     }
 
     /// Forgets a closed tab.
@@ -265,6 +300,21 @@ mod tests {
         s.brand_handles.insert(crate::core::sites::SiteId::X, "bad handle".into());
         assert!(matches!(w.handle(Request::SaveSettings { settings: s }, &Sender::ExtensionPage, 0), Response::Error { .. }));
         assert_eq!(w.settings, Settings::default());
+    }
+
+    #[test]
+    fn checks_draft_against_the_post_it_answers() {
+        let mut w = Worker::default();
+        let mut upset = raw("a", "dana");
+        upset.text = Some("My order is STILL missing 😡".into());
+        w.handle(Request::ReadPage { posts: vec![upset], settled: false, background: String::new() }, &tab("https://x.com/dana/status/1"), 0);
+        let r = w.handle(Request::CheckDraft { text: "Hi Sarah, send us your order number.".into(), post_key: Some("a".into()) }, &tab("https://x.com/dana/status/1"), 0);
+        let Response::Tone { findings, length, platform } = r else { panic!("{r:?}") };
+        let rules: Vec<&str> = findings.iter().map(|f| f.finding.rule.as_str()).collect();
+        assert!(rules.contains(&"wrong_name") && rules.contains(&"missing_empathy"), "{rules:?}");
+        assert_eq!((length.used, length.max, platform.as_str()), (36, 280, "X"));
+        let Response::Tone { findings, .. } = w.handle(Request::CheckDraft { text: "Hi Sarah, send us your order number.".into(), post_key: None }, &tab("https://x.com/dana/status/1"), 0) else { panic!() };
+        assert!(findings.iter().all(|f| f.finding.rule != "wrong_name" && f.finding.rule != "missing_empathy"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Team settings the worker keeps in extension storage.
 
 use crate::core::sites::SiteId;
+use crate::core::tone::ToneSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -9,6 +10,9 @@ use std::collections::BTreeMap;
 pub struct Settings {
     /// The team's own account on each site; its posts are marked as brand replies.
     pub brand_handles: BTreeMap<SiteId, String>,
+    /// Tone-check rules switched off or re-weighted, and order-number patterns.
+    #[serde(default)]
+    pub tone: ToneSettings,
 }
 
 impl Default for Settings {
@@ -24,7 +28,9 @@ impl Default for Settings {
         .into_iter()
         .map(|(s, h)| (s, h.to_string()))
         .collect();
-        Settings { brand_handles }
+        // The demo brand's order numbers look like "AC-20431".
+        let tone = ToneSettings { order_patterns: vec!["AC-#####".to_string()], ..ToneSettings::default() };
+        Settings { brand_handles, tone }
     }
 }
 

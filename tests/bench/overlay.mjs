@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { startFixtureServer } from '../fixtures/server.mjs';
 import { buildFixtures } from '../fixtures/build.mjs';
-import { launch, SITES, siteUrl, expected, extensionPage, inContentScript, waitForOverlays, DIST } from '../e2e/harness.mjs';
+import { launch, SITES, siteUrl, expected, extensionPage, inContentScript, waitForOverlays, postCards, DIST } from '../e2e/harness.mjs';
 
 const LOADS = Number(process.argv[2] || 9);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -37,7 +37,7 @@ console.log(`round trip, extension page -> worker (wasm) -> page, ping x300: med
 const init = (expectedCards) => {
   window.__tactfulBench = { overlayAt: null };
   new MutationObserver(() => {
-    if (window.__tactfulBench.overlayAt === null && document.querySelectorAll('tactful-overlay:not([data-notice])').length >= expectedCards) {
+    if (window.__tactfulBench.overlayAt === null && document.querySelectorAll('tactful-overlay:not([data-notice]):not([data-tone])').length >= expectedCards) {
       window.__tactfulBench.overlayAt = performance.now();
     }
   }).observe(document, { childList: true, subtree: true });
@@ -52,7 +52,7 @@ for (const site of SITES) {
     const page = await browser.context.newPage();
     await page.addInitScript(init, n);
     await page.goto(siteUrl(site));
-    await waitForOverlays(page, (o) => o.filter((x) => !x.notice).length >= n);
+    await waitForOverlays(page, (o) => postCards(o).length >= n);
     const t = await page.evaluate(() => window.__tactfulBench.overlayAt - window.__fixture.postsInsertedAt);
     times.push(t);
     if (i === 0) {

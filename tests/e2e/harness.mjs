@@ -79,7 +79,7 @@ export async function overlays(page) {
           (n.children || []).forEach(inner);
         };
         if (shadow) (shadow.children || []).forEach(inner);
-        found.push({ notice: attrs.includes('data-notice'), label, text: texts.join(' '), nodeId: node.nodeId, shadowType: shadow && shadow.shadowRootType, innerNodeIds: ids });
+        found.push({ notice: attrs.includes('data-notice'), tone: attrs.includes('data-tone'), label, text: texts.join(' '), nodeId: node.nodeId, shadowType: shadow && shadow.shadowRootType, innerNodeIds: ids });
       }
       (node.children || []).forEach(walk);
       (node.shadowRoots || []).forEach(walk);
@@ -118,6 +118,9 @@ export async function overlayStyle(page, cls, prop) {
     await cdp.detach();
   }
 }
+
+/** Tactful's per-post cards among `overlays(page)` (not the notice or the draft checker). */
+export const postCards = (o) => o.filter((x) => !x.notice && !x.tone);
 
 /** Waits until `predicate(await overlays(page))` holds. */
 export async function waitForOverlays(page, predicate, timeoutMs = 10000) {

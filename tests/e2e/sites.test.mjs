@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, extensionPage, ask, tabIdOf, cardName, inContentScript, overlayStyle } from './harness.mjs';
+import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, extensionPage, ask, tabIdOf, cardName, inContentScript, overlayStyle } from './harness.mjs';
 
 let server, browser, ext;
 
@@ -30,7 +30,7 @@ test('content scripts cannot read settings or page history', async () => {
   // Ask from inside Tactful's own content script world: the worker sees a tab sender.
   const page = await browser.context.newPage();
   await page.goto(siteUrl('reddit'));
-  await waitForOverlays(page, (o) => o.some((x) => !x.notice));
+  await waitForOverlays(page, (o) => postCards(o).length > 0);
   const get = await inContentScript(page, "chrome.runtime.sendMessage({ kind: 'get_settings' })");
   assert.equal(get.kind, 'error');
   assert.match(get.message, /only answered for Tactful's own pages/);
@@ -53,17 +53,17 @@ for (const site of SITES) {
     assert.ok(csp && !csp.includes('wasm-unsafe-eval') && !csp.includes("'unsafe-eval'"), `strict CSP served: ${csp}`);
 
     // One card per post, each in a closed shadow root.
-    const cards = await waitForOverlays(page, (o) => o.filter((x) => !x.notice).length >= want.posts.length);
-    const postCards = cards.filter((c) => !c.notice);
-    assert.equal(postCards.length, want.posts.length, 'exactly one card per post');
-    assert.ok(postCards.every((c) => c.shadowType === 'closed'), 'cards live in closed shadow roots');
+    const cards = await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+    const drawn = postCards(cards);
+    assert.equal(drawn.length, want.posts.length, 'exactly one card per post');
+    assert.ok(drawn.every((c) => c.shadowType === 'closed'), 'cards live in closed shadow roots');
     assert.equal(cards.filter((c) => c.notice && c.text.trim()).length, 0, 'no layout warning on a readable page');
 
     // Each card names its post's author (as text) and handle.
     for (const p of want.posts) {
       const name = cardName(p.author_name);
-      const card = postCards.find((c) => c.label && c.label.includes(name) && c.label.includes(`@${p.handle}`));
-      assert.ok(card, `${site}: a card for ${name.slice(0, 40)} (@${p.handle}); saw ${postCards.map((c) => c.label?.slice(0, 80)).join(' | ')}`);
+      const card = drawn.find((c) => c.label && c.label.includes(name) && c.label.includes(`@${p.handle}`));
+      assert.ok(card, `${site}: a card for ${name.slice(0, 40)} (@${p.handle}); saw ${drawn.map((c) => c.label?.slice(0, 80)).join(' | ')}`);
       if (p.is_brand) assert.match(card.label, /^Tactful: Your brand's reply/);
     }
 
@@ -108,7 +108,7 @@ for (const site of SITES) {
     // The hostile post is shown as literal text.
     const hostile = want.posts.find((p) => p.author_name.includes('onerror'));
     assert.ok(hostile, 'fixture has a hostile post');
-    assert.ok(postCards.some((c) => c.text.includes('<img src=x onerror=')), 'hostile name shown as text');
+    assert.ok(drawn.some((c) => c.text.includes('<img src=x onerror=')), 'hostile name shown as text');
     assert.deepEqual(errors, [], 'no page errors');
     await page.close();
   });
@@ -121,7 +121,7 @@ for (const site of SITES) {
     const found = await waitForOverlays(page, (o) => o.some((x) => x.notice && x.text.includes("can't read")), 8000);
     const name = { x: 'X', facebook: 'Facebook', instagram: 'Instagram', linkedin: 'LinkedIn', reddit: 'Reddit', youtube: 'YouTube' }[site];
     assert.match(found.find((x) => x.notice).text, new RegExp(`Tactful can't read this page layout on ${name}`));
-    assert.equal(found.filter((x) => !x.notice).length, 0, 'no cards drawn from a layout Tactful cannot read');
+    assert.equal(postCards(found).length, 0, 'no cards drawn from a layout Tactful cannot read');
     await page.close();
   });
 }
@@ -130,7 +130,7 @@ test('side panel (Yew) lists the posts of a tab', async () => {
   const page = await browser.context.newPage();
   const url = siteUrl('youtube');
   await page.goto(url);
-  await waitForOverlays(page, (o) => o.filter((x) => !x.notice).length >= expected('youtube').posts.length);
+  await waitForOverlays(page, (o) => postCards(o).length >= expected('youtube').posts.length);
   const tabId = await tabIdOf(browser.worker, page);
   const panel = await extensionPage(browser.context, browser.extensionId, `panel.html?tab=${tabId}`);
   await panel.waitForSelector('li.post');

@@ -1,0 +1,74 @@
+// End-to-end: tone checks live in each site's real reply editor. The draft is typed with
+// the keyboard, findings are underlined and summarised in a chip, Alt+J opens the first
+// finding's card, Enter applies its fix through the editor's own state, and undo works.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFixtureServer } from '../fixtures/server.mjs';
+import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards } from './harness.mjs';
+
+let server, browser;
+
+before(async () => {
+  server = await startFixtureServer({ port: 0 });
+  browser = await launch({ port: server.port });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const EDITOR = {
+  x: 'div[data-testid="tweetTextarea_0"]',
+  facebook: 'div[data-lexical-editor="true"][role="textbox"]',
+  instagram: 'textarea[aria-label="Add a comment…"]',
+  linkedin: '.comments-comment-box__form .ql-editor',
+  reddit: 'shreddit-composer div[data-lexical-editor="true"]',
+  youtube: '#contenteditable-root',
+};
+
+const DRAFT = 'As I already said, calm down 🙂 we guarantee it';
+const tone = async (page) => (await overlays(page)).find((o) => o.tone);
+const editorText = (page) => page.evaluate(() => window.__fixture.editorText().replace(/\n$/, ''));
+
+for (const site of SITES) {
+  test(`${site}: draft is checked as typed, fix applies through the editor, undo restores`, async () => {
+    const page = await browser.context.newPage();
+    await page.goto(siteUrl(site));
+    await waitForOverlays(page, (o) => postCards(o).length >= expected(site).posts.length);
+    await page.click(EDITOR[site]);
+    await page.keyboard.type(DRAFT);
+    assert.equal(await editorText(page), DRAFT, 'the editor took the typing');
+
+    // The chip counts the findings and the length as the platform counts it (X: the
+    // emoji weighs 2); it settles once the last keystroke has been checked.
+    const limit = { x: 280, facebook: 8000, instagram: 2200, linkedin: 1250, reddit: 10000, youtube: 10000 }[site];
+    const used = site === 'x' ? 47 : 46;
+    await waitForOverlays(page, (o) => o.some((x) => x.tone && x.text.includes(`· ${used}/${limit}`)));
+    const chip = (await tone(page)).text;
+    const n = Number(chip.match(/(\d+) issues?/)[1]);
+    assert.ok(n >= 3, `blame x2 and a risky promise at least: ${chip}`);
+    assert.equal(await page.evaluate((sel) => document.querySelector(sel).querySelectorAll('tactful-overlay').length, EDITOR[site]), 0, 'nothing injected into the editor');
+
+    // Quill's history merges edits less than 1 s apart into one undo step (its `delay`),
+    // so the fix comes after a pause, as it would from an agent reading the card.
+    if (site === 'linkedin') await page.waitForTimeout(1100);
+    // Alt+J opens the first finding's card with its first fix focused; Enter applies it.
+    await page.keyboard.press('Alt+j');
+    await waitForOverlays(page, (o) => o.some((x) => x.tone && /blaming|defensive/.test(x.text)));
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((d) => window.__fixture.editorText().replace(/\n$/, '') !== d, DRAFT);
+    const fixed = await editorText(page);
+    assert.equal(fixed, DRAFT.replace('As I already said', 'To recap'), 'the fix went into the editor state');
+
+    // The re-check runs on the fixed draft ("To recap" is 9 shorter) and drops the finding.
+    const after = await waitForOverlays(page, (o) => o.some((x) => x.tone && x.text.includes(`· ${used - 9}/${limit}`)));
+    const left = Number(after.find((x) => x.tone).text.match(/(\d+) issues?|No issues/)[1] ?? 0);
+    assert.ok(left < n, `${left} issues left of ${n}`);
+
+    // Undo goes through the editor's own history.
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((d) => window.__fixture.editorText().replace(/\n$/, '') === d, DRAFT, { timeout: 3000 });
+    await page.close();
+  });
+}
