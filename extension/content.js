@@ -219,6 +219,9 @@
     root.append(box);
     roots.add(root);
     const anchor = target.textEl && target.textEl.isConnected ? target.textEl : null;
+    // Inside a web component (Reddit's shreddit-comment) only slotted children render:
+    // join the text's slot.
+    if (anchor && anchor.slot) host.slot = anchor.slot;
     if (anchor) anchor.after(host);
     else target.element.append(host);
   }

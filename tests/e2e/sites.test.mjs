@@ -96,11 +96,14 @@ for (const site of SITES) {
         count: hosts.length,
         shadowVisible: hosts.some((h) => h.shadowRoot !== null),
         hidden: hosts.filter((h) => getComputedStyle(h).display === 'none').length,
+        // Drawn with a size: not hidden, and not an unslotted child of a web component.
+        unrendered: hosts.filter((h) => !h.hasAttribute('data-tone') && !h.hasAttribute('data-notice') && h.getBoundingClientRect().height === 0).length,
         pwned: window.__pwned ?? null,
       };
     });
     assert.equal(isolation.shadowVisible, false, 'page scripts see no shadow root');
     assert.equal(isolation.hidden, 0, "the page's display:none !important does not hide the cards");
+    assert.equal(isolation.unrendered, 0, 'every card is actually drawn on the page');
     assert.equal(isolation.pwned, null, 'nothing from the hostile post ran');
     const font = await overlayStyle(page, 'name', 'font-family');
     assert.ok(!/comic/i.test(font), `card font is ours, not the page's: ${font}`);
