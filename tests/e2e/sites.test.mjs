@@ -129,6 +129,23 @@ for (const site of SITES) {
   });
 }
 
+test('cards follow the page into dark mode', async () => {
+  const page = await browser.context.newPage();
+  // X's "Dim" theme: the page paints its body rgb(21, 32, 43).
+  await page.addInitScript(() => document.addEventListener('DOMContentLoaded', () => {
+    document.body.style.setProperty('background-color', 'rgb(21, 32, 43)', 'important');
+  }));
+  await page.goto(siteUrl('x'));
+  await waitForOverlays(page, (o) => postCards(o).length >= expected('x').posts.length);
+  assert.equal(await overlayStyle(page, 'card', 'background-color'), 'rgb(16, 35, 28)', 'dark card');
+  await page.close();
+  const light = await browser.context.newPage();
+  await light.goto(siteUrl('x'));
+  await waitForOverlays(light, (o) => postCards(o).length >= expected('x').posts.length);
+  assert.equal(await overlayStyle(light, 'card', 'background-color'), 'rgb(244, 248, 246)', 'light card');
+  await light.close();
+});
+
 test('side panel (Yew) lists the posts of a tab', async () => {
   const page = await browser.context.newPage();
   const url = siteUrl('youtube');
