@@ -122,6 +122,33 @@ export async function overlayStyle(page, cls, prop) {
 /** Tactful's per-post cards among `overlays(page)` (not the notice or the draft checker). */
 export const postCards = (o) => o.filter((x) => !x.notice && !x.tone);
 
+/** Boxes (viewport CSS px) of the draft checker's underlines, read through DevTools. */
+export async function underlineBoxes(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const nodes = [];
+    const walk = (n, inTone) => {
+      const a = n.attributes || [];
+      const cls = a.findIndex((x, i) => i % 2 === 0 && x === 'class');
+      if (inTone && cls >= 0 && a[cls + 1].split(/\s+/).includes('u')) nodes.push(n.nodeId);
+      (n.children || []).forEach((c) => walk(c, inTone));
+      (n.shadowRoots || []).forEach((c) => walk(c, inTone || (n.nodeName === 'TACTFUL-OVERLAY' && a.includes('data-tone'))));
+    };
+    walk(root, false);
+    const boxes = [];
+    for (const nodeId of nodes) {
+      const { model } = await cdp.send('DOM.getBoxModel', { nodeId });
+      const q = model.border;
+      boxes.push({ left: q[0], top: q[1], right: q[2], bottom: q[5] });
+    }
+    return boxes.sort((a, b) => a.left - b.left);
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Waits until `predicate(await overlays(page))` holds. */
 export async function waitForOverlays(page, predicate, timeoutMs = 10000) {
   const end = Date.now() + timeoutMs;

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards } from './harness.mjs';
+import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, underlineBoxes } from './harness.mjs';
 
 let server, browser;
 
@@ -69,6 +69,54 @@ for (const site of SITES) {
     // Undo goes through the editor's own history.
     await page.keyboard.press('Control+z');
     await page.waitForFunction((d) => window.__fixture.editorText().replace(/\n$/, '') === d, DRAFT, { timeout: 3000 });
+    await page.close();
+  });
+}
+
+/** Viewport rects of `words` in a contenteditable editor (page side, through DOM ranges). */
+function wordRects(page, selector, words) {
+  return page.evaluate(([sel, words]) => {
+    const root = document.querySelector(sel);
+    return words.map((w) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const i = n.data.indexOf(w);
+        if (i < 0) continue;
+        const r = document.createRange();
+        r.setStart(n, i);
+        r.setEnd(n, i + w.length);
+        const b = r.getBoundingClientRect();
+        return { left: b.left, right: b.right, bottom: b.bottom };
+      }
+      return null;
+    });
+  }, [selector, words]);
+}
+
+for (const site of SITES) {
+  test(`${site}: a blame phrase and a phone number get two underlines at the right words`, async () => {
+    const page = await browser.context.newPage();
+    await page.goto(siteUrl(site));
+    await waitForOverlays(page, (o) => postCards(o).length >= expected(site).posts.length);
+    await page.click(EDITOR[site]);
+    const words = ['Calm down', '+44 20 7946 0958'];
+    await page.keyboard.type(`Hi, sorry! ${words[0]}, DM me on ${words[1]}`);
+    await waitForOverlays(page, (o) => o.some((x) => x.tone && /^2 issues/.test(x.text)));
+    const boxes = await underlineBoxes(page);
+    assert.equal(boxes.length, 2, `two underlines: ${JSON.stringify(boxes)}`);
+    if (site === 'instagram') {
+      // A textarea has no text ranges to compare with; the underlines sit inside it, in order.
+      const box = await page.locator(EDITOR[site]).boundingBox();
+      for (const b of boxes) assert.ok(b.left >= box.x && b.right <= box.x + box.width + 1 && b.top >= box.y && b.bottom <= box.y + box.height + 4, JSON.stringify({ b, box }));
+      assert.ok(boxes[0].right <= boxes[1].left, 'blame phrase before the phone number');
+    } else {
+      const want = await wordRects(page, EDITOR[site], words);
+      want.forEach((w, i) => {
+        assert.ok(w, `${words[i]} found in the editor`);
+        assert.ok(Math.abs(boxes[i].left - w.left) <= 1.5 && Math.abs(boxes[i].right - w.right) <= 1.5, `${words[i]}: underline ${JSON.stringify(boxes[i])} vs word ${JSON.stringify(w)}`);
+        assert.ok(Math.abs(boxes[i].top - (w.bottom - 1)) <= 3, `${words[i]} underline sits under the word`);
+      });
+    }
     await page.close();
   });
 }

@@ -35,6 +35,8 @@ pub enum Category {
     Politeness,
     Blame,
     Promise,
+    /// Personal data ("pii" in settings and the CLI).
+    #[serde(rename = "pii")]
     PersonalData,
     Length,
     Name,

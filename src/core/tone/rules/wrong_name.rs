@@ -36,7 +36,8 @@ impl ToneRule for WrongName {
             if !(after_greeting || opening) || !looks_like_name {
                 continue;
             }
-            if known.iter().any(|k| *k == w.norm || k.starts_with(&w.norm) && w.norm.len() >= 3) || is_common_word(&w.norm) {
+            let is_greeting = greetings.iter().any(|g| g.words.len() == 1 && g.words[0] == w.norm);
+            if is_greeting || known.iter().any(|k| *k == w.norm || k.starts_with(&w.norm) && w.norm.len() >= 3) || is_common_word(&w.norm) {
                 continue;
             }
             out.push(
@@ -69,5 +70,6 @@ mod tests {
         assert_none(&WrongName, "Hi Dana, sorry about that!", &ctx_upset());
         assert_none(&WrongName, "Hi there, thanks Reyes!", &ctx_upset());
         assert_none(&WrongName, "Thanks for waiting.", &ctx_upset());
+        assert_none(&WrongName, "Hi, sorry! Hello, all good?", &ctx_upset());
     }
 }
