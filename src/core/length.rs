@@ -80,38 +80,35 @@ pub fn is_emoji(cluster: &str) -> bool {
 }
 
 fn weighted(text: &str, max: u32) -> LengthCount {
-    // Count on the NFC form, but report offsets in the text as given: walk both in step
-    // per grapheme cluster (NFC never moves text across cluster boundaries).
+    // Offsets are reported in the text as given; NFC is applied per grapheme cluster
+    // (NFC never moves text across cluster boundaries).
     let limit = max * SCALE;
+    let bytes = text.as_bytes();
+    let urls = find_urls(text);
+    let mut next_url = urls.iter().peekable();
     let mut total = 0u32;
     let mut over_from = None;
-    let urls = find_urls(text);
-    let mut url_iter = urls.iter().peekable();
-    let mut skip_to = 0usize;
-    for (offset, cluster) in text.grapheme_indices(true) {
-        if offset < skip_to {
-            continue;
-        }
+    let mut i = 0;
+    while i < bytes.len() {
         let before = total;
-        if let Some(&&(start, end)) = url_iter.peek() {
-            if start == offset {
-                total += URL_LENGTH * SCALE;
-                skip_to = end;
-                url_iter.next();
-                if total > limit && over_from.is_none() {
-                    over_from = Some(offset);
-                }
-                continue;
-            }
-        }
-        let normal: String = cluster.nfc().collect();
-        if is_emoji(&normal) {
-            total += DEFAULT_WEIGHT;
+        let start = i;
+        if next_url.peek().is_some_and(|u| u.0 == i) {
+            let (_, end) = next_url.next().copied().unwrap_or((i, i + 1));
+            total += URL_LENGTH * SCALE;
+            i = end;
+        } else if bytes[i].is_ascii() && bytes.get(i + 1).is_none_or(|b| b.is_ascii()) {
+            // An ASCII character not followed by a combining mark or emoji modifier:
+            // its own cluster, weight 1, no normalisation needed (the common case).
+            total += SCALE;
+            i += 1;
         } else {
-            total += normal.chars().map(char_weight).sum::<u32>();
+            let cluster = text[i..].graphemes(true).next().unwrap_or(&text[i..]);
+            let normal: String = cluster.nfc().collect();
+            total += if is_emoji(&normal) { DEFAULT_WEIGHT } else { normal.chars().map(char_weight).sum::<u32>() };
+            i += cluster.len();
         }
         if total > limit && before <= limit && over_from.is_none() {
-            over_from = Some(offset);
+            over_from = Some(start);
         }
     }
     LengthCount { used: total / SCALE, max, over_from }

@@ -35,6 +35,40 @@ pub fn byte_index(text: &str, unit: usize) -> usize {
     text.len()
 }
 
+/// Byte-to-UTF-16 conversion for many spans of one text: built once in O(n), then each
+/// lookup is O(1) (a draft with a hundred findings would otherwise rescan it a hundred times).
+pub struct Utf16Map {
+    at: Vec<u32>,
+}
+
+impl Utf16Map {
+    pub fn new(text: &str) -> Utf16Map {
+        let mut at = vec![0u32; text.len() + 1];
+        let mut n = 0u32;
+        let mut last = 0;
+        for (i, c) in text.char_indices() {
+            // Bytes inside a character map to its start, as `utf16_index` does.
+            for slot in &mut at[last..=i] {
+                *slot = n;
+            }
+            n += c.len_utf16() as u32;
+            last = i + 1;
+        }
+        for slot in &mut at[last..] {
+            *slot = n;
+        }
+        Utf16Map { at }
+    }
+
+    pub fn index(&self, byte: usize) -> usize {
+        self.at[byte.min(self.at.len() - 1)] as usize
+    }
+
+    pub fn range(&self, r: &Range<usize>) -> Range<usize> {
+        self.index(r.start)..self.index(r.end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +81,15 @@ mod tests {
         assert_eq!(u, t.encode_utf16().count() - 5);
         assert_eq!(byte_index(t, u), b);
         assert_eq!(utf16_range(t, &(b..t.len())), u..u + 5);
+    }
+
+    #[test]
+    fn map_agrees_with_scan() {
+        let t = "a😀é日\u{202E}b e\u{301}";
+        let m = Utf16Map::new(t);
+        for b in 0..=t.len() + 2 {
+            assert_eq!(m.index(b), utf16_index(t, b), "byte {b}");
+        }
     }
 
     #[test]

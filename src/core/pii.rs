@@ -58,12 +58,17 @@ pub fn matches_pattern(pattern: &str, s: &str) -> bool {
 
 /// Finds personal data in `text`. Overlapping hits keep the more specific kind.
 pub fn find(text: &str, order_patterns: &[String]) -> Vec<PiiHit> {
+    find_in(text, &crate::core::tone::words::words(text), order_patterns)
+}
+
+/// [`find`] with the text's words already split (tone checks have them).
+pub fn find_in(text: &str, ws: &[crate::core::tone::words::Word], order_patterns: &[String]) -> Vec<PiiHit> {
     let mut hits = Vec::new();
     emails(text, &mut hits);
     digit_runs(text, &mut hits);
     ibans(text, &mut hits);
     tokens(text, order_patterns, &mut hits);
-    addresses(text, &mut hits);
+    addresses(text, ws, &mut hits);
     hits.sort_by_key(|h| (h.span.start, std::cmp::Reverse(h.span.end)));
     let mut out: Vec<PiiHit> = Vec::new();
     for h in hits {
@@ -285,8 +290,7 @@ const STREET_WORDS: &[&str] = &[
 ];
 
 /// "221B Baker Street", "1600 Pennsylvania Ave", "calle Mayor 12", "12 rue de Rivoli".
-fn addresses(text: &str, hits: &mut Vec<PiiHit>) {
-    let ws = crate::core::tone::words::words(text);
+fn addresses(text: &str, ws: &[crate::core::tone::words::Word], hits: &mut Vec<PiiHit>) {
     for (i, w) in ws.iter().enumerate() {
         if !STREET_WORDS.contains(&w.norm.as_str()) {
             continue;

@@ -3,6 +3,7 @@
 //! Everything here translates: `JsValue` ⇄ core types, chrome.* ⇄ futures. Decisions
 //! live in `crate::core`.
 
+pub mod bench;
 mod chrome;
 mod options;
 mod panel;

@@ -125,6 +125,35 @@ pub struct Draft<'a> {
     pub settings: &'a ToneSettings,
     /// The customer's post reads as upset.
     pub customer_upset: bool,
+    /// Whether each word (same index as `words`) begins a sentence; computed once, since
+    /// several rules ask and scanning back per word would be quadratic.
+    pub sentence_starts: Vec<bool>,
+    /// The draft's length on its platform (counted once; the length rule and the report share it).
+    pub length: LengthCount,
+    /// Word indices by normalised word, so phrase lists only look where their first word is.
+    pub index: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Draft<'a> {
+    pub fn new(text: &'a str, ctx: &'a ToneContext, settings: &'a ToneSettings, customer_upset: bool) -> Draft<'a> {
+        let words = words::words(text);
+        let mut prev_end = 0;
+        let sentence_starts = words
+            .iter()
+            .map(|w| {
+                let between = text[prev_end..w.span.start].trim_end();
+                let starts = if prev_end == 0 { text[..w.span.start].trim_end().is_empty() || between.ends_with(['.', '!', '?', '\n', ':']) } else { between.ends_with(['.', '!', '?', '\n', ':']) || text[prev_end..w.span.start].contains('\n') };
+                prev_end = w.span.end;
+                starts
+            })
+            .collect();
+        let mut index: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            index.entry(w.norm.clone()).or_default().push(i);
+        }
+        let length = length::count(sites::profile(ctx.site).length, text);
+        Draft { text, words, ctx, settings, customer_upset, sentence_starts, length, index }
+    }
 }
 
 /// A tone rule.
@@ -163,11 +192,12 @@ pub struct PageFinding {
 impl ToneReport {
     /// The findings with UTF-16 spans, converted once at the boundary.
     pub fn for_page(&self, text: &str) -> Vec<PageFinding> {
+        let map = offsets::Utf16Map::new(text);
         self.findings
             .iter()
             .map(|f| PageFinding {
-                span16: offsets::utf16_range(text, &f.span),
-                fixes16: f.fixes.iter().map(|x| offsets::utf16_range(text, &x.span)).collect(),
+                span16: map.range(&f.span),
+                fixes16: f.fixes.iter().map(|x| map.range(&x.span)).collect(),
                 finding: f.clone(),
             })
             .collect()
@@ -192,7 +222,7 @@ impl Checker {
 
     pub fn check(&self, text: &str, ctx: &ToneContext) -> ToneReport {
         let customer_upset = ctx.post.as_deref().is_some_and(|p| sentiment::score(p).label == Label::Negative);
-        let draft = Draft { text, words: words::words(text), ctx, settings: &self.settings, customer_upset };
+        let draft = Draft::new(text, ctx, &self.settings, customer_upset);
         let mut findings: Vec<Finding> = self
             .rules
             .iter()
@@ -208,7 +238,7 @@ impl Checker {
             })
             .collect();
         findings.sort_by_key(|f| (f.span.start, f.span.end));
-        ToneReport { findings, length: length::count(sites::profile(ctx.site).length, text) }
+        ToneReport { findings, length: draft.length }
     }
 }
 
@@ -224,7 +254,7 @@ pub(crate) mod testing {
     pub fn run(rule: &dyn ToneRule, text: &str, ctx: &ToneContext) -> Vec<Finding> {
         let settings = ToneSettings { order_patterns: vec!["AC-#####".into()], ..ToneSettings::default() };
         let customer_upset = ctx.post.as_deref().is_some_and(|p| sentiment::score(p).label == Label::Negative);
-        let draft = Draft { text, words: words::words(text), ctx, settings: &settings, customer_upset };
+        let draft = Draft::new(text, ctx, &settings, customer_upset);
         rule.check(&draft)
     }
 

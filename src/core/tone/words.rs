@@ -68,6 +68,22 @@ impl Phrase {
             .map(|i| ws[i].span.start..ws[i + n - 1].span.end)
             .collect()
     }
+
+    /// Like [`Phrase::find`], but only tries positions where the phrase's first word
+    /// occurs, using an index of word positions.
+    pub fn find_indexed(&self, ws: &[Word], index: &std::collections::HashMap<String, Vec<usize>>) -> Vec<Range<usize>> {
+        let n = self.words.len();
+        let Some(first) = self.words.first() else { return Vec::new() };
+        if first == "*" {
+            return self.find(ws);
+        }
+        let Some(starts) = index.get(first) else { return Vec::new() };
+        starts
+            .iter()
+            .filter(|&&i| i + n <= ws.len() && self.words.iter().zip(&ws[i..i + n]).all(|(p, w)| p == "*" || *p == w.norm))
+            .map(|&i| ws[i].span.start..ws[i + n - 1].span.end)
+            .collect()
+    }
 }
 
 #[cfg(test)]

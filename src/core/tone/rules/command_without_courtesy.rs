@@ -21,15 +21,16 @@ impl ToneRule for CommandWithoutCourtesy {
     fn check(&self, d: &Draft) -> Vec<Finding> {
         let lex = lexicon();
         let mut out = Vec::new();
-        for w in &d.words {
+        for (i, w) in d.words.iter().enumerate() {
             // Only a sentence's first word gives an order.
-            if !super::sentence_start(d.text, w.span.start) || !lex.commands.contains(&w.norm) {
+            if !d.sentence_starts[i] || !lex.commands.contains(&w.norm) {
                 continue;
             }
             let start = w.span.start;
             let end = d.text[start..].find(['.', '!', '?', '\n']).map_or(d.text.len(), |k| start + k);
-            let sentence_words: Vec<_> = d.words.iter().filter(|x| x.span.start >= start && x.span.end <= end).cloned().collect();
-            let polite = lex.courtesy.iter().any(|p| !p.find(&sentence_words).is_empty());
+            let last = d.words[i..].iter().position(|x| x.span.end > end).map_or(d.words.len(), |k| i + k);
+            let sentence_words = &d.words[i..last];
+            let polite = lex.courtesy.iter().any(|p| !p.find(sentence_words).is_empty());
             if polite {
                 continue;
             }

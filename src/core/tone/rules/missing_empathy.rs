@@ -18,7 +18,7 @@ impl ToneRule for MissingEmpathy {
         "The customer is upset and the reply doesn't acknowledge it or apologise."
     }
     fn check(&self, d: &Draft) -> Vec<Finding> {
-        if !d.customer_upset || d.words.len() < 3 || lexicon().empathy.iter().any(|p| !p.find(&d.words).is_empty()) {
+        if !d.customer_upset || d.words.len() < 3 || lexicon().empathy.iter().any(|p| !p.find_indexed(&d.words, &d.index).is_empty()) {
             return Vec::new();
         }
         let first = super::first_sentence(d.text);

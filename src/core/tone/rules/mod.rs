@@ -41,7 +41,7 @@ pub(crate) fn phrase_findings(rule: &dyn ToneRule, d: &Draft, list: &[PhraseFix]
     let mut taken: Vec<Range<usize>> = Vec::new();
     let mut out = Vec::new();
     for pf in list {
-        for span in pf.phrase.find(&d.words) {
+        for span in pf.phrase.find_indexed(&d.words, &d.index) {
             if taken.iter().any(|t| t.start < span.end && span.start < t.end) {
                 continue;
             }

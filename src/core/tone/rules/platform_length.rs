@@ -1,5 +1,4 @@
 use super::super::{Category, Draft, Finding, Severity, ToneRule};
-use crate::core::length;
 use crate::core::sites;
 
 /// Longer than the platform allows, counted as the platform counts.
@@ -20,7 +19,7 @@ impl ToneRule for PlatformLength {
     }
     fn check(&self, d: &Draft) -> Vec<Finding> {
         let profile = sites::profile(d.ctx.site);
-        let c = length::count(profile.length, d.text);
+        let c = d.length;
         match c.over_from {
             Some(from) if c.is_over() => vec![Finding::new(
                 self,

@@ -18,7 +18,7 @@ impl ToneRule for PublicPii {
         "Emails, phone numbers, card numbers, IBANs, ids, addresses or order numbers in a public reply."
     }
     fn check(&self, d: &Draft) -> Vec<Finding> {
-        pii::find(d.text, &d.settings.order_patterns)
+        pii::find_in(d.text, &d.words, &d.settings.order_patterns)
             .into_iter()
             .map(|h| {
                 let mut end = h.span.end;

@@ -20,7 +20,7 @@ impl ToneRule for Sarcasm {
     fn check(&self, d: &Draft) -> Vec<Finding> {
         let mut out: Vec<Finding> = Vec::new();
         for p in &lexicon().sarcasm {
-            for span in p.find(&d.words) {
+            for span in p.find_indexed(&d.words, &d.index) {
                 let found = &d.text[span.clone()];
                 let mut end = span.end;
                 let rest = &d.text[end..];

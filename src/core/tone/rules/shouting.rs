@@ -20,7 +20,7 @@ impl ToneRule for Shouting {
     }
     fn check(&self, d: &Draft) -> Vec<Finding> {
         let mut out = Vec::new();
-        for w in &d.words {
+        for (i, w) in d.words.iter().enumerate() {
             let raw = &d.text[w.span.clone()];
             let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
             if letters < 3 || raw.chars().any(char::is_lowercase) || ACRONYMS.contains(&raw.to_uppercase().as_str()) {
@@ -32,7 +32,7 @@ impl ToneRule for Shouting {
             }
             let mut c = w.norm.chars();
             let calm: String = match c.next() {
-                Some(f) if super::sentence_start(d.text, w.span.start) => f.to_uppercase().chain(c).collect(),
+                Some(f) if d.sentence_starts[i] => f.to_uppercase().chain(c).collect(),
                 _ => w.norm.clone(),
             };
             out.push(Finding::new(self, w.span.clone(), format!("“{raw}” in capitals reads as shouting.")).with_fix(format!("Write “{calm}”"), w.span.clone(), calm));
