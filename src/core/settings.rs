@@ -40,6 +40,8 @@ impl Default for Settings {
 pub enum SettingsError {
     /// A brand handle has characters no supported site allows.
     BadHandle { site: SiteId, handle: String },
+    /// An order-number pattern that would match nothing useful.
+    BadPattern { pattern: String },
 }
 
 impl std::fmt::Display for SettingsError {
@@ -48,6 +50,10 @@ impl std::fmt::Display for SettingsError {
             SettingsError::BadHandle { site, handle } => write!(
                 f,
                 "the {site:?} brand handle {handle:?} can only use letters, digits, '_', '.' and '-' (at most 100)"
+            ),
+            SettingsError::BadPattern { pattern } => write!(
+                f,
+                "the order-number pattern {pattern:?} needs at least one # (digit), @ (letter) or * (either), and at most 40 characters"
             ),
         }
     }
@@ -71,6 +77,18 @@ impl Settings {
             out.insert(site, h);
         }
         self.brand_handles = out;
+        let mut patterns = Vec::new();
+        for p in std::mem::take(&mut self.tone.order_patterns) {
+            let p = p.trim().to_string();
+            if p.is_empty() {
+                continue;
+            }
+            if p.chars().count() > 40 || !p.contains(['#', '@', '*']) {
+                return Err(SettingsError::BadPattern { pattern: p });
+            }
+            patterns.push(p);
+        }
+        self.tone.order_patterns = patterns;
         Ok(self)
     }
 
@@ -91,6 +109,15 @@ mod tests {
         let s = s.validated().unwrap();
         assert_eq!(s.brand_handle(SiteId::X), Some("AcmeHelp"));
         assert_eq!(s.brand_handle(SiteId::Reddit), None);
+    }
+
+    #[test]
+    fn rejects_pattern_without_placeholders() {
+        let mut s = Settings::default();
+        s.tone.order_patterns = vec![" AC-##### ".into(), "".into()];
+        assert_eq!(s.clone().validated().unwrap().tone.order_patterns, ["AC-#####"]);
+        s.tone.order_patterns.push("ORDER".into());
+        assert!(s.validated().unwrap_err().to_string().contains("needs at least one #"));
     }
 
     #[test]

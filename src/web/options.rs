@@ -4,6 +4,7 @@ use super::chrome;
 use crate::core::protocol::{Request, Response};
 use crate::core::settings::Settings;
 use crate::core::sites::{self, SiteId};
+use crate::core::tone::{Checker, Severity, ToneSettings};
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
@@ -76,6 +77,63 @@ fn options() -> Html {
             </div>
         }
     };
+    // The rule list comes from the core loaded in this page; no round trip needed.
+    let catalogue = Checker::new(ToneSettings::default()).catalogue();
+    let rule_row = |id: &'static str, describe: &'static str, current: &Settings| {
+        let enabled = !current.tone.disabled.contains(id);
+        let severity = current.tone.severity.get(id).copied();
+        let ontoggle = {
+            let settings = settings.clone();
+            Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                if let Some(mut s) = (*settings).clone() {
+                    if input.checked() {
+                        s.tone.disabled.remove(id);
+                    } else {
+                        s.tone.disabled.insert(id.to_string());
+                    }
+                    settings.set(Some(s));
+                }
+            })
+        };
+        let onseverity = {
+            let settings = settings.clone();
+            Callback::from(move |e: Event| {
+                let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                if let Some(mut s) = (*settings).clone() {
+                    match serde_json::from_value::<Severity>(serde_json::Value::String(select.value())) {
+                        Ok(sev) => s.tone.severity.insert(id.to_string(), sev),
+                        Err(_) => s.tone.severity.remove(id),
+                    };
+                    settings.set(Some(s));
+                }
+            })
+        };
+        let opt = |value: &'static str, label: &'static str, selected: bool| html! { <option {value} {selected}>{ label }</option> };
+        let sev_name = severity.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        html! {
+            <div class="rule">
+              <input type="checkbox" id={format!("rule-{id}")} checked={enabled} onchange={ontoggle} />
+              <label for={format!("rule-{id}")}>{ describe }</label>
+              <select id={format!("severity-{id}")} aria-label={format!("Severity of {id}")} onchange={onseverity}>
+                { opt("", "default", sev_name.is_empty()) }
+                { opt("hint", "hint", sev_name == "hint") }
+                { opt("warning", "warning", sev_name == "warning") }
+                { opt("critical", "critical", sev_name == "critical") }
+              </select>
+            </div>
+        }
+    };
+    let onpatterns = {
+        let settings = settings.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            if let Some(mut s) = (*settings).clone() {
+                s.tone.order_patterns = area.value().lines().map(str::to_string).collect();
+                settings.set(Some(s));
+            }
+        })
+    };
     html! {
         <main class="options">
           <h1>{ "Tactful settings" }</h1>
@@ -85,6 +143,15 @@ fn options() -> Html {
               <p class="muted">{ "Posts by these accounts are marked as your brand's replies." }</p>
               if let Some(current) = &*settings {
                   { for SiteId::ALL.into_iter().map(|s| field(s, current)) }
+              }
+            </fieldset>
+            <fieldset>
+              <legend>{ "Tone checks" }</legend>
+              <p class="muted">{ "Checked as agents type. Untick a check to switch it off for your team." }</p>
+              if let Some(current) = &*settings {
+                  { for catalogue.iter().map(|(id, _, d)| rule_row(id, d, current)) }
+                  <label for="order-patterns">{ "Order and account number patterns, one per line (# digit, @ letter, * either)" }</label>
+                  <textarea id="order-patterns" rows="3" spellcheck="false" value={current.tone.order_patterns.join("\n")} oninput={onpatterns} />
               }
             </fieldset>
             <button type="submit" disabled={settings.is_none()}>{ "Save" }</button>

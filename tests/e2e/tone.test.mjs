@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, underlineBoxes } from './harness.mjs';
+import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, underlineBoxes, extensionPage, inContentScript } from './harness.mjs';
 
 let server, browser;
 
@@ -120,3 +120,38 @@ for (const site of SITES) {
     await page.close();
   });
 }
+
+test('a team switches a check off in options, and drafts stop getting it', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('reddit'));
+  await waitForOverlays(page, (o) => postCards(o).length > 0);
+  const rules = async () => (await inContentScript(page, "chrome.runtime.sendMessage({ kind: 'check_draft', text: 'This is NOT ok!!' })")).findings.map((f) => f.rule).sort();
+  assert.deepEqual(await rules(), ['excessive_exclamation', 'shouting']);
+
+  const opts = await extensionPage(browser.context, browser.extensionId, 'options.html');
+  await opts.waitForSelector('#rule-shouting');
+  await opts.uncheck('#rule-shouting');
+  await opts.selectOption('#severity-excessive_exclamation', 'critical');
+  await opts.fill('#order-patterns', 'AC-#####\nINV-@@####');
+  await opts.click('button[type=submit]');
+  await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
+  const after = await inContentScript(page, "chrome.runtime.sendMessage({ kind: 'check_draft', text: 'This is NOT ok!! Invoice INV-AB1234.' })");
+  assert.deepEqual(after.findings.map((f) => f.rule).sort(), ['excessive_exclamation', 'public_pii']);
+  assert.equal(after.findings.find((f) => f.rule === 'excessive_exclamation').severity, 'critical');
+
+  // A bad pattern is refused with the reason, and nothing changes.
+  await opts.fill('#order-patterns', 'ORDER');
+  await opts.click('button[type=submit]');
+  await opts.waitForSelector('#status.error');
+  assert.match(await opts.textContent('#status'), /needs at least one #/);
+  await opts.reload();
+  await opts.waitForSelector('#rule-shouting');
+  assert.equal(await opts.isChecked('#rule-shouting'), false, 'the saved choice survives a reload');
+  await opts.check('#rule-shouting');
+  await opts.selectOption('#severity-excessive_exclamation', '');
+  await opts.fill('#order-patterns', 'AC-#####');
+  await opts.click('button[type=submit]');
+  await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
+  await opts.close();
+  await page.close();
+});
