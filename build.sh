@@ -16,7 +16,7 @@ if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{p
 fi
 rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
-cargo build --release --target wasm32-unknown-unknown --lib
+cargo rustc --release --target wasm32-unknown-unknown --lib --crate-type cdylib
 rm -rf dist && mkdir -p dist/pkg
 wasm=target/wasm32-unknown-unknown/release/tactful.wasm
 wasm-bindgen --target web --no-typescript --out-dir dist/pkg "$wasm"

@@ -158,7 +158,7 @@ fn digit_runs(text: &str, hits: &mut Vec<PiiHit>) {
                 hits.push(PiiHit { kind: PiiKind::PaymentCard, span: i..j, masked: mask(run, 4) });
             } else if n == 9 && is_ssn(run) {
                 hits.push(PiiHit { kind: PiiKind::NationalId, span: i..j, masked: mask(run, 4) });
-            } else if (8..=15).contains(&n) && (run.starts_with('+') || run.contains(['-', ' ', '(', '.']) || n >= 10) && !looks_like_date(run) {
+            } else if (8..=15).contains(&n) && looks_like_phone(run, n) && !looks_like_date(run) && !looks_like_ip(run) {
                 hits.push(PiiHit { kind: PiiKind::Phone, span: i..j, masked: mask(run, 2) });
             }
         }
@@ -175,9 +175,36 @@ fn is_ssn(run: &str) -> bool {
     area != 0 && area != 666 && area < 900 && parts[1] != "00" && parts[2] != "0000"
 }
 
+/// Phone numbers come with a "+" or "(", in three or more groups ("06 12 34 56 78"), or
+/// as 10-11 bare digits; two groups ("3747 3911", "75534-030") are house numbers and
+/// postcodes, and 12+ bare digits are card or account numbers.
+fn looks_like_phone(run: &str, digits: usize) -> bool {
+    let groups = run.split([' ', '-', '.', '(', ')']).filter(|g| !g.is_empty()).count();
+    run.starts_with(['+', '(']) || groups >= 3 || (groups == 1 && (10..=11).contains(&digits))
+}
+
+/// "2026-11-23", "23.11.2026", "11/23/2026", and a date followed by a time
+/// ("2000-04-16 11:34"): a year, and day and month of at most two digits, joined by the
+/// same date separator.
 fn looks_like_date(run: &str) -> bool {
-    let parts: Vec<&str> = run.split(['-', '.', ' ']).collect();
-    parts.len() == 3 && parts.iter().any(|p| p.len() == 4) && parts.iter().all(|p| p.len() <= 4)
+    let Some(sep) = run.chars().find(|c| matches!(c, '-' | '.' | '/' | ' ')) else { return false };
+    if sep == ' ' {
+        return false;
+    }
+    let head = run.split(' ').next().unwrap_or(run);
+    let parts: Vec<&str> = head.split(sep).collect();
+    if parts.len() != 3 {
+        return false;
+    }
+    let small = |p: &str| p.len() <= 2 && p.parse::<u32>().is_ok_and(|v| (1..=31).contains(&v));
+    let month = |p: &str| p.parse::<u32>().is_ok_and(|v| (1..=12).contains(&v));
+    (parts[0].len() == 4 && month(parts[1]) && small(parts[2])) || (parts[2].len() == 4 && small(parts[0]) && small(parts[1]))
+}
+
+/// Dotted quads ("86.121.97.248") are IP addresses, not phone numbers.
+fn looks_like_ip(run: &str) -> bool {
+    let parts: Vec<&str> = run.split('.').collect();
+    parts.len() == 4 && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u16>().is_ok_and(|v| v <= 255))
 }
 
 fn ibans(text: &str, hits: &mut Vec<PiiHit>) {
@@ -270,7 +297,8 @@ fn tokens(text: &str, order_patterns: &[String], hits: &mut Vec<PiiHit>) {
 fn dni_valid(tok: &str) -> bool {
     const LETTERS: &[u8] = b"TRWAGMYFPDXBNJZSQVHLCKE";
     let t = tok.replace('-', "").to_ascii_uppercase();
-    if t.len() != 9 {
+    // Byte-indexed below: only ASCII tokens can be ids ("LANGROVá" is 9 bytes, not 9 letters).
+    if t.len() != 9 || !t.is_ascii() {
         return false;
     }
     let (num, letter) = t.split_at(8);
@@ -333,7 +361,7 @@ mod tests {
 
     #[test]
     fn finds_international_phones() {
-        for p in ["+44 20 7946 0958", "+1 (415) 555-2671", "(415) 555-2671", "+34 612 34 56 78", "06 12 34 56 78"] {
+        for p in ["+44 20 7946 0958", "+1 (415) 555-2671", "(415) 555-2671", "+34 612 34 56 78", "06 12 34 56 78", "780-999-2181", "0490 75 40 81"] {
             assert_eq!(kinds(&format!("call me on {p} today")), [(PiiKind::Phone, p.to_string())], "{p}");
         }
     }
@@ -361,8 +389,20 @@ mod tests {
     }
 
     #[test]
+    fn dont_flag_ips_postcodes_house_numbers_or_datetimes() {
+        for t in ["from 86.121.97.248 ok", "CEP 75534-030", "at 3747 3911 fourth avenue", "on 2000-04-16 11:34:35", "on 23.11.2026", "card 675984103431"] {
+            assert!(kinds(t).iter().all(|(k, _)| *k != PiiKind::Phone), "{t}: {:?}", kinds(t));
+        }
+    }
+
+    #[test]
     fn dont_flag_dates_prices_or_short_numbers() {
         assert!(kinds("on 2026-11-23 it cost $1,299.00 for 3 items, ref 12345").is_empty(), "{:?}", kinds("on 2026-11-23 it cost $1,299.00 for 3 items, ref 12345"));
+    }
+
+    #[test]
+    fn dont_panic_on_non_ascii_tokens() {
+        assert!(kinds("LANGROVá ÉÉÉÉÉÉÉÉÉ 1234567á8 日本語日本語日本語").is_empty());
     }
 
     #[test]
