@@ -308,6 +308,26 @@ mod tests {
     }
 
     #[test]
+    fn spans_survive_cjk_combining_marks_and_rtl() {
+        let ctx = ToneContext::default();
+        let checker = Checker::new(ToneSettings::default());
+        for (text, phrase) in [
+            ("日本語のお客様、calm down please", "calm down"),
+            ("Jose\u{301} said: as I already said, no", "as I already said"),
+            ("שלום! מה שלומך? Calm down.", "Calm down"),
+            ("مرحبا 👋🏽 we guarantee it", "we guarantee"),
+            ("e\u{301}e\u{301} call +44 20 7946 0958 now", "+44 20 7946 0958"),
+        ] {
+            let r = checker.check(text, &ctx);
+            let f = r.findings.iter().find(|f| &text[f.span.clone()] == phrase).unwrap_or_else(|| panic!("{phrase:?} in {text:?}: {:#?}", r.findings));
+            let page = r.for_page(text);
+            let pf = page.iter().find(|p| p.finding == *f).expect("same finding on the page");
+            let units: Vec<u16> = text.encode_utf16().collect();
+            assert_eq!(String::from_utf16(&units[pf.span16.clone()]).unwrap(), phrase, "{text:?}");
+        }
+    }
+
+    #[test]
     fn every_rule_has_unique_id_and_description() {
         let c = Checker::new(ToneSettings::default());
         let cat = c.catalogue();
