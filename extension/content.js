@@ -9,7 +9,7 @@
 
   /** @typedef {{ selector: string, attr?: string | null }} Field */
   /** @typedef {{ container: string, author_name: Field, handle: Field, text: Field, time: Field, permalink: Field }} PostSelectors */
-  /** @typedef {{ id: string, name: string, post: PostSelectors }} SiteProfile */
+  /** @typedef {{ id: string, name: string, post: PostSelectors, reply_editor: { selector: string, kind: string } }} SiteProfile */
   /** @typedef {{ key: string, author_name: string | null, handle: string | null, text: string | null, time: string | null, permalink: string | null }} RawPost */
   /** @typedef {{ key: string, author: string, handle: string | null, age: string | null, is_brand: boolean, label: string }} Card */
   /** @typedef {{ state: 'ok' } | { state: 'unreadable', message: string }} LayoutStatus */
@@ -54,6 +54,13 @@
     .handle, .age { color: var(--muted); }
     .badge { color: var(--brand); border: 1px solid var(--brand); border-radius: 999px; padding: 0 6px; }
     .notice { border-color: #c0392b; }
+    .suggestions { flex-basis: 100%; }
+    .suggestion { display: grid; gap: 4px; padding: 6px 0; border-top: 1px solid var(--line); }
+    .suggestion:last-child { border-bottom: 0; }
+    .suggestion .why { color: var(--muted); font-size: 11px; }
+    .suggestion .preview { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .suggestion input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 4px; padding: 1px 4px; }
+    .suggestion .insert { justify-self: start; }
     button { font: inherit; color: var(--accent); background: none; border: 1px solid var(--line);
              border-radius: 6px; padding: 1px 8px; cursor: pointer; }
     button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
@@ -217,6 +224,16 @@
     });
     box.append(open, hint);
     root.append(box);
+    if (!card.is_brand) {
+      const suggest = el('button', '', 'Suggest replies');
+      suggest.setAttribute('type', 'button');
+      suggest.setAttribute('aria-expanded', 'false');
+      const list = el('div', 'suggestions');
+      list.hidden = true;
+      suggest.addEventListener('click', () => toggleSuggestions(card.key, suggest, list, hint));
+      box.insertBefore(suggest, open);
+      box.append(list);
+    }
     roots.add(root);
     const anchor = target.textEl && target.textEl.isConnected ? target.textEl : null;
     // Inside a web component (Reddit's shreddit-comment) only slotted children render:
@@ -224,6 +241,132 @@
     if (anchor && anchor.slot) host.slot = anchor.slot;
     if (anchor) anchor.after(host);
     else target.element.append(host);
+  }
+
+  /**
+   * The reply box for a post: the one the page shows for it, else the page's only one.
+   * @param {string} key @returns {HTMLElement | null}
+   */
+  function editorFor(key) {
+    if (!profile) return null;
+    const editors = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(profile.reply_editor.selector)]);
+    return editors.find((e) => postKeyFor(e) === key) || editors[0] || null;
+  }
+
+  /**
+   * Puts text into the site's editor the way typing would (at the end of what is there),
+   * so Draft.js, Lexical and Quill update their own state and undo works.
+   * @param {HTMLElement} ed @param {string} text
+   */
+  async function insertInto(ed, text) {
+    ed.focus();
+    if (ed instanceof HTMLTextAreaElement) {
+      ed.setSelectionRange(ed.value.length, ed.value.length);
+    } else {
+      const sel = getSelection();
+      if (sel) {
+        // The caret goes at the end of the last text, or inside the last empty block
+        // (Lexical's and Draft's empty "<p><br></p>"): editors ignore a caret between blocks.
+        const r = document.createRange();
+        const walker = document.createTreeWalker(ed, NodeFilter.SHOW_TEXT);
+        /** @type {Node | null} */
+        let last = null;
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.nodeValue) last = n;
+        if (last) {
+          r.setStart(last, (last.nodeValue || '').length);
+        } else {
+          /** @type {Node} */
+          let block = ed;
+          while (block.lastChild && block.lastChild.nodeType === Node.ELEMENT_NODE && block.lastChild.nodeName !== 'BR') block = block.lastChild;
+          r.setStart(block, 0);
+        }
+        r.collapse(true);
+        sel.removeAllRanges();
+        sel.addRange(r);
+      }
+    }
+    const before = ed instanceof HTMLTextAreaElement ? ed.value : ed.textContent || '';
+    const sep = before.trim() && !/\s$/.test(before) ? ' ' : '';
+    // Lexical reads the caret on the (asynchronous) selectionchange event: let it.
+    await new Promise((r) => setTimeout(r, 0));
+    document.execCommand('insertText', false, sep + text);
+  }
+
+  /**
+   * Shows (or hides) the suggested replies for a post under its card.
+   * @param {string} key @param {HTMLElement} button @param {HTMLElement} list @param {HTMLElement} hint
+   */
+  async function toggleSuggestions(key, button, list, hint) {
+    if (!list.hidden) {
+      list.hidden = true;
+      button.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    list.hidden = false;
+    button.setAttribute('aria-expanded', 'true');
+    list.replaceChildren(el('p', 'hint', 'Finding replies…'));
+    /** @type {any} */
+    const r = await send({ kind: 'suggest', post_key: key }).catch((e) => ({ kind: 'error', message: String(e) }));
+    if (!r || r.kind !== 'suggestions') {
+      list.replaceChildren(el('p', 'hint', (r && r.message) || 'Tactful could not suggest replies.'));
+      return;
+    }
+    if (r.items.length === 0) {
+      list.replaceChildren(el('p', 'hint', 'No saved reply matches this post.'));
+      return;
+    }
+    list.replaceChildren(...r.items.map((/** @type {any} */ item, /** @type {number} */ i) => suggestionRow(key, item, i, hint)));
+    /** @type {HTMLElement | null} */ (list.querySelector('button'))?.focus();
+  }
+
+  /** One suggestion: title, why, preview, and insert (asking for missing values first). */
+  function suggestionRow(/** @type {string} */ key, /** @type {any} */ item, /** @type {number} */ i, /** @type {HTMLElement} */ hint) {
+    const row = el('div', 'suggestion');
+    row.setAttribute('role', 'group');
+    row.setAttribute('aria-label', `Suggestion ${i + 1}: ${item.title}`);
+    const why = item.matched.length ? `matches ${item.matched.slice(0, 5).join(', ')}` : '';
+    row.append(el('strong', 'title', item.title), el('span', 'why', why));
+    if (item.text) row.append(el('p', 'preview', item.text));
+    /** @type {HTMLInputElement[]} */
+    const inputs = [];
+    for (const m of item.missing) {
+      const label = el('label', 'var', `${m.label} `);
+      const input = /** @type {HTMLInputElement} */ (el('input', ''));
+      input.value = m.guess || '';
+      input.dataset.name = m.name;
+      input.setAttribute('aria-label', m.label);
+      label.append(input);
+      row.append(label);
+      inputs.push(input);
+    }
+    const insert = el('button', 'insert', item.missing.length ? 'Fill and insert' : 'Insert');
+    insert.setAttribute('type', 'button');
+    insert.addEventListener('click', async () => {
+      let text = item.text;
+      if (!text) {
+        /** @type {Record<string, string>} */
+        const given = {};
+        for (const input of inputs) given[input.dataset.name || ''] = input.value;
+        /** @type {any} */
+        const r = await send({ kind: 'suggest', post_key: key, given }).catch(() => null);
+        const again = r && r.kind === 'suggestions' ? r.items.find((/** @type {any} */ x) => x.id === item.id) : null;
+        if (!again || !again.text) {
+          hint.textContent = again ? `Tactful needs: ${again.missing.map((/** @type {any} */ m) => m.label).join(', ')}` : 'Tactful could not fill this reply.';
+          return;
+        }
+        text = again.text;
+      }
+      const ed = editorFor(key);
+      if (!ed) {
+        hint.textContent = 'Open the reply box first, then insert.';
+        return;
+      }
+      await insertInto(ed, text);
+      hint.textContent = 'Inserted. Review it, then send with the site’s own button.';
+      send({ kind: 'picked', id: item.id }).catch(() => {});
+    });
+    row.append(insert);
+    return row;
   }
 
   /** A page-level message (layout changed, worker down), never silent. @param {string} message */

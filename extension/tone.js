@@ -274,7 +274,7 @@
    * insertText (or delete), so Draft.js, Lexical and Quill update their own state and
    * the change can be undone. @param {Span} span @param {string} text
    */
-  function applyFix(span, text) {
+  async function applyFix(span, text) {
     const ed = editor;
     if (!ed) return;
     ed.focus();
@@ -286,6 +286,8 @@
       sel.removeAllRanges();
       sel.addRange(domRange(ed, span.start, span.end));
     }
+    // Lexical reads the selection on the (asynchronous) selectionchange event: let it.
+    await new Promise((r) => setTimeout(r, 0));
     if (text) document.execCommand('insertText', false, text);
     else if (span.end > span.start) document.execCommand('delete');
     closeCard(false);

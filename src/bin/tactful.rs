@@ -14,6 +14,13 @@ commands:
                      check one reply draft (from DRAFT or stdin); prints the report as JSON
   check --platform P reads JSON lines {text, post?, customer_name?} on stdin and
                      writes one JSON line of findings and length per input line
+  kb import FILE [--kb KB.json] [--out OUT.json]
+                     validate a CSV, JSON, Zendesk or Freshdesk export and merge it (by id) into
+                     the starter knowledge base (or KB.json); writes the result to OUT.json
+  kb export [--kb KB.json] [--format json|csv]
+                     print the knowledge base
+  suggest [--kb KB.json] [--platform P] [--name NAME] [--agent NAME] POST
+                     the best saved replies and articles for a post, filled in
   version            print the version";
 
 fn main() -> ExitCode {
@@ -41,6 +48,9 @@ fn run(args: &[String]) -> Result<String, String> {
             serde_json::to_string_pretty(p).map_err(|e| e.to_string())
         }
         ["tone", rest @ ..] => tone(rest),
+        ["kb", "import", file, rest @ ..] => kb_import(file, rest),
+        ["kb", "export", rest @ ..] => kb_export(rest),
+        ["suggest", rest @ ..] => suggest_cmd(rest),
         ["check", "--platform", p] => {
             let mut input = String::new();
             std::io::stdin().read_to_string(&mut input).map_err(|e| format!("could not read stdin: {e}"))?;
@@ -84,9 +94,98 @@ fn tone(args: &[&str]) -> Result<String, String> {
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }
 
+/// `--name value` options and the remaining words.
+fn options<'a>(args: &'a [&'a str], known: &[&str]) -> Result<(std::collections::HashMap<String, String>, Vec<&'a str>), String> {
+    let mut opts = std::collections::HashMap::new();
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(&a) = it.next() {
+        if let Some(name) = a.strip_prefix("--") {
+            if !known.contains(&name) {
+                return Err(format!("unknown option {a}"));
+            }
+            let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+            opts.insert(name.to_string(), v.to_string());
+        } else {
+            rest.push(a);
+        }
+    }
+    Ok((opts, rest))
+}
+
+fn load_kb(path: Option<&String>) -> Result<tactful::core::kb::KnowledgeBase, String> {
+    use tactful::core::kb::{import, KnowledgeBase};
+    let Some(path) = path else { return Ok(KnowledgeBase::starter()) };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("could not read {path}: {e}"))?;
+    let mut kb = KnowledgeBase::default();
+    kb.upsert_all(import::parse(&text).map_err(|e| format!("{path}: {e}"))?);
+    Ok(kb)
+}
+
+fn kb_import(file: &str, args: &[&str]) -> Result<String, String> {
+    use tactful::core::kb::import;
+    let (opts, _) = options(args, &["kb", "out"])?;
+    let mut kb = load_kb(opts.get("kb"))?;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("could not read {file}: {e}"))?;
+    let entries = import::parse(&text).map_err(|e| format!("{file}: {e}"))?;
+    let (mut added, mut updated) = (0, 0);
+    for e in entries {
+        if kb.get(&e.id).is_some() {
+            updated += 1;
+        } else {
+            added += 1;
+        }
+        kb.upsert(e);
+    }
+    let summary = format!("{file}: {added} added, {updated} updated; the knowledge base has {} entries", kb.len());
+    match opts.get("out") {
+        Some(out) => {
+            std::fs::write(out, import::to_json(kb.entries())).map_err(|e| format!("could not write {out}: {e}"))?;
+            Ok(format!("{summary}; written to {out}"))
+        }
+        None => Ok(format!("{summary} (checked only; give --out FILE to save it)")),
+    }
+}
+
+fn kb_export(args: &[&str]) -> Result<String, String> {
+    use tactful::core::kb::import;
+    let (opts, _) = options(args, &["kb", "format"])?;
+    let kb = load_kb(opts.get("kb"))?;
+    match opts.get("format").map(String::as_str).unwrap_or("json") {
+        "json" => Ok(import::to_json(kb.entries())),
+        "csv" => Ok(import::to_csv(kb.entries()).trim_end().to_string()),
+        other => Err(format!("unknown format {other:?}; use json or csv")),
+    }
+}
+
+fn suggest_cmd(args: &[&str]) -> Result<String, String> {
+    use tactful::core::kb::{search, suggest};
+    let (opts, rest) = options(args, &["kb", "platform", "name", "agent"])?;
+    let kb = load_kb(opts.get("kb"))?;
+    let site = opts.get("platform").map(|p| site_id(p)).transpose()?.unwrap_or(SiteId::X);
+    let text = rest.join(" ");
+    if text.trim().is_empty() {
+        return Err("give the customer's post as the last argument".into());
+    }
+    let post = tactful::core::posts::Post {
+        key: "cli".into(),
+        site,
+        author_name: opts.get("name").cloned().unwrap_or_default(),
+        handle: None,
+        text,
+        created_ms: None,
+        permalink: None,
+        is_brand: false,
+    };
+    let patterns = vec!["AC-#####".to_string()];
+    let ctx = suggest::Context { site: Some(site), post: Some(&post), agent_name: opts.get("agent").map(String::as_str), brand_name: Some("Acme"), order_patterns: &patterns, given: Default::default() };
+    let index = search::Index::new(&kb);
+    let items = suggest::suggest(&kb, &index, &ctx, 3, &search::Feedback::default());
+    serde_json::to_string_pretty(&items).map_err(|e| e.to_string())
+}
+
 /// One input line of `tactful check`.
 #[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 struct CheckLine {
     text: String,
     #[serde(default)]

@@ -14,6 +14,7 @@
 
 pub mod clock;
 pub mod display;
+pub mod kb;
 pub mod length;
 pub mod offsets;
 pub mod overlay;

@@ -9,7 +9,11 @@ use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
 use crate::core::posts::{self, Post, RawPost};
 use crate::core::settings::Settings;
 use crate::core::sites::{self, SiteProfile};
+use crate::core::kb::search::{Feedback, Index};
+use crate::core::kb::suggest::{self, SuggestionView};
+use crate::core::kb::KnowledgeBase;
 use crate::core::tone::{Checker, PageFinding, ToneContext};
+use std::collections::BTreeMap;
 use crate::core::length::LengthCount;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -42,6 +46,15 @@ pub enum Request {
         #[serde(default)]
         post_key: Option<String>,
     },
+    /// Suggested replies for post `post_key`, filled; `given` holds values the agent typed
+    /// for missing variables.
+    Suggest {
+        post_key: String,
+        #[serde(default)]
+        given: BTreeMap<String, String>,
+    },
+    /// The agent inserted suggestion `id` (learned from, to rank it a little higher).
+    Picked { id: String },
     // --- extension pages only ---
     /// What Tactful read on a tab (the panel's list).
     PagePosts { tab_id: i64 },
@@ -87,6 +100,8 @@ pub enum Response {
     Tone { findings: Vec<PageFinding>, length: LengthCount, platform: String },
     PagePosts { page: Option<PageSnapshot> },
     Settings { settings: Settings },
+    Suggestions { post_key: String, items: Vec<SuggestionView> },
+    Ok,
     /// A request that failed, with words for the agent.
     Error { message: String },
 }
@@ -97,6 +112,9 @@ pub struct Worker {
     /// How long the worker took to start (wasm compile + init), reported by `Ping`.
     pub started_ms: f64,
     checker: Checker,
+    kb: KnowledgeBase,
+    index: Index,
+    feedback: Feedback,
     pages: HashMap<i64, PageSnapshot>,
 }
 
@@ -118,7 +136,8 @@ pub fn host_and_path(url: &str) -> Option<(&str, &str)> {
 
 impl Worker {
     pub fn new(settings: Settings) -> Worker {
-        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, pages: HashMap::new() }
+        let kb = KnowledgeBase::starter();
+        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, index: Index::new(&kb), kb, feedback: Feedback::default(), pages: HashMap::new() }
     }
 
     /// Answers one request. `now_ms` is the wall clock (Unix ms).
@@ -131,6 +150,13 @@ impl Worker {
             Request::ProfileFor => Response::Profile { profile: sender_profile(sender).map(|(p, _)| Box::new(p.clone())) },
             Request::ReadPage { posts, settled, background } => self.read_page(sender, posts, settled, &background, now_ms),
             Request::CheckDraft { text, post_key } => self.check_draft(sender, &text, post_key.as_deref()),
+            Request::Suggest { post_key, given } => self.suggest(sender, post_key, given),
+            Request::Picked { id } => {
+                if self.kb.get(&id).is_some() {
+                    *self.feedback.picks.entry(id).or_default() += 1;
+                }
+                Response::Ok
+            }
             Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
             Request::GetSettings => Response::Settings { settings: self.settings.clone() },
             Request::SaveSettings { settings } => match settings.validated() {
@@ -206,6 +232,24 @@ impl Worker {
         };
         let report = self.checker.check(text, &ctx);
         Response::Tone { findings: report.for_page(text), length: report.length, platform: profile.name.clone() }
+    }
+
+    fn suggest(&self, sender: &Sender, post_key: String, given: BTreeMap<String, String>) -> Response {
+        let (Some((profile, _)), Sender::ContentScript { tab_id, .. }) = (sender_profile(sender), sender) else {
+            return Response::Error { message: "Tactful suggests replies only on the sites it supports".into() };
+        };
+        let Some(post) = self.pages.get(tab_id).and_then(|p| p.posts.iter().find(|p| p.key == post_key)) else {
+            return Response::Error { message: "Tactful hasn't read that post yet; try again in a moment".into() };
+        };
+        let ctx = suggest::Context {
+            site: Some(profile.id),
+            post: Some(post),
+            agent_name: Some(self.settings.agent_name.as_str()).filter(|a| !a.is_empty()),
+            brand_name: Some(self.settings.brand_name.as_str()).filter(|b| !b.is_empty()),
+            order_patterns: &self.settings.tone.order_patterns,
+            given,
+        };
+        Response::Suggestions { post_key, items: suggest::suggest(&self.kb, &self.index, &ctx, 3, &self.feedback) }
     }
 
     /// Forgets a closed tab.
@@ -315,6 +359,21 @@ mod tests {
         assert_eq!((length.used, length.max, platform.as_str()), (36, 280, "X"));
         let Response::Tone { findings, .. } = w.handle(Request::CheckDraft { text: "Hi Sarah, send us your order number.".into(), post_key: None }, &tab("https://x.com/dana/status/1"), 0) else { panic!() };
         assert!(findings.iter().all(|f| f.finding.rule != "wrong_name" && f.finding.rule != "missing_empathy"));
+    }
+
+    #[test]
+    fn suggests_for_a_read_post_and_learns_picks() {
+        let mut w = Worker::default();
+        let mut p = raw("a", "dana");
+        p.author_name = Some("Dana Reyes".into());
+        p.text = Some("where is my order? it still hasn't arrived".into());
+        w.handle(Request::ReadPage { posts: vec![p], settled: false, background: String::new() }, &tab("https://x.com/dana/status/1"), 0);
+        let r = w.handle(Request::Suggest { post_key: "a".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
+        let Response::Suggestions { items, .. } = r else { panic!("{r:?}") };
+        assert!(!items.is_empty() && items.len() <= 3);
+        assert!(matches!(w.handle(Request::Picked { id: items[0].id.clone() }, &tab("https://x.com/dana/status/1"), 0), Response::Ok));
+        let unknown = w.handle(Request::Suggest { post_key: "zzz".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
+        assert!(matches!(unknown, Response::Error { .. }));
     }
 
     #[test]

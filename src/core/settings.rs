@@ -13,6 +13,16 @@ pub struct Settings {
     /// Tone-check rules switched off or re-weighted, and order-number patterns.
     #[serde(default)]
     pub tone: ToneSettings,
+    /// The agent's name, for `{{agent.first_name}}` in replies.
+    #[serde(default)]
+    pub agent_name: String,
+    /// The brand's name, for `{{brand.name}}`.
+    #[serde(default = "default_brand")]
+    pub brand_name: String,
+}
+
+fn default_brand() -> String {
+    "Acme".to_string()
 }
 
 impl Default for Settings {
@@ -30,7 +40,7 @@ impl Default for Settings {
         .collect();
         // The demo brand's order numbers look like "AC-20431".
         let tone = ToneSettings { order_patterns: vec!["AC-#####".to_string()], ..ToneSettings::default() };
-        Settings { brand_handles, tone }
+        Settings { brand_handles, tone, agent_name: String::new(), brand_name: default_brand() }
     }
 }
 

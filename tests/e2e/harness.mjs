@@ -122,6 +122,34 @@ export async function overlayStyle(page, cls, prop) {
 /** Tactful's per-post cards among `overlays(page)` (not the notice or the draft checker). */
 export const postCards = (o) => o.filter((x) => !x.notice && !x.tone);
 
+/**
+ * Clicks the `nth` button whose text is `label` inside Tactful's closed shadow roots, the
+ * way a user would (DevTools finds it; the mouse clicks its centre).
+ */
+export async function clickOverlayButton(page, label, nth = 0) {
+  const cdp = await page.context().newCDPSession(page);
+  let box;
+  try {
+    await cdp.send('DOM.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const found = [];
+    const text = (n) => (n.nodeType === 3 ? n.nodeValue : (n.children || []).map(text).join(''));
+    const walk = (n, inside) => {
+      if (inside && n.nodeName === 'BUTTON' && text(n).trim() === label) found.push(n.nodeId);
+      (n.children || []).forEach((c) => walk(c, inside));
+      (n.shadowRoots || []).forEach((c) => walk(c, inside || n.nodeName === 'TACTFUL-OVERLAY'));
+    };
+    walk(root, false);
+    if (found.length <= nth) throw new Error(`no button ${JSON.stringify(label)} #${nth} in Tactful's overlay (found ${found.length})`);
+    await cdp.send('DOM.scrollIntoViewIfNeeded', { nodeId: found[nth] });
+    const { model } = await cdp.send('DOM.getBoxModel', { nodeId: found[nth] });
+    box = model.border;
+  } finally {
+    await cdp.detach();
+  }
+  await page.mouse.click((box[0] + box[2]) / 2, (box[1] + box[5]) / 2);
+}
+
 /** Boxes (viewport CSS px) of the draft checker's underlines, read through DevTools. */
 export async function underlineBoxes(page) {
   const cdp = await page.context().newCDPSession(page);
