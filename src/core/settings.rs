@@ -99,6 +99,10 @@ impl Settings {
             patterns.push(p);
         }
         self.tone.order_patterns = patterns;
+        // Names are plain text up to a sensible length (they go into public replies).
+        for name in [&mut self.agent_name, &mut self.brand_name] {
+            *name = name.chars().filter(|c| !c.is_control()).take(80).collect::<String>().trim().to_string();
+        }
         Ok(self)
     }
 

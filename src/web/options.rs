@@ -134,6 +134,22 @@ fn options() -> Html {
             }
         })
     };
+    let text_field = |id: &'static str, label: &'static str, value: String, set: fn(&mut Settings, String)| {
+        let settings = settings.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(mut s) = (*settings).clone() {
+                set(&mut s, input.value());
+                settings.set(Some(s));
+            }
+        });
+        html! {
+            <div class="field">
+              <label for={id}>{ label }</label>
+              <input {id} type="text" autocomplete="off" {value} {oninput} />
+            </div>
+        }
+    };
     html! {
         <main class="options">
           <h1>{ "Tactful settings" }</h1>
@@ -143,6 +159,14 @@ fn options() -> Html {
               <p class="muted">{ "Posts by these accounts are marked as your brand's replies." }</p>
               if let Some(current) = &*settings {
                   { for SiteId::ALL.into_iter().map(|s| field(s, current)) }
+              }
+            </fieldset>
+            <fieldset>
+              <legend>{ "Replies" }</legend>
+              <p class="muted">{ "Used to fill {{agent.first_name}} and {{brand.name}} in suggested replies." }</p>
+              if let Some(current) = &*settings {
+                  { text_field("agent-name", "Your name", current.agent_name.clone(), |s, v| s.agent_name = v) }
+                  { text_field("brand-name", "Brand name", current.brand_name.clone(), |s, v| s.brand_name = v) }
               }
             </fieldset>
             <fieldset>

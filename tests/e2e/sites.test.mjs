@@ -178,6 +178,12 @@ test('options (Yew) validate and save the brand handles', async () => {
   await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
   const stored = await browser.worker.evaluate(() => chrome.storage.local.get('settings'));
   assert.equal(stored.settings.brand_handles.x, 'AcmeSupport');
+  await opts.fill('#agent-name', 'Jo Park');
+  await opts.click('button[type=submit]');
+  await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
+  await opts.reload();
+  await opts.waitForSelector('#agent-name');
+  assert.equal(await opts.inputValue('#agent-name'), 'Jo Park', 'the agent name survives a reload');
   await opts.fill('#brand-x', 'AcmeCare');
   await opts.click('button[type=submit]');
   await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');

@@ -134,6 +134,18 @@ mod tests {
     }
 
     #[test]
+    fn signs_with_the_agents_first_name_or_drops_the_signature() {
+        let kb = KnowledgeBase::starter();
+        let e = kb.entries().iter().find(|e| e.body.contains("^{{agent.first_name}}") && e.need("agent.first_name") == crate::core::kb::Need::Optional).expect("a signed starter reply");
+        let p = post("Dana Reyes", "hi");
+        let with = Context { site: Some(SiteId::Facebook), post: Some(&p), agent_name: Some("Jo Park"), ..Context::default() };
+        assert!(view(e, vec![], &with).text.unwrap().ends_with("^Jo"));
+        let without = Context { site: Some(SiteId::Facebook), post: Some(&p), ..Context::default() };
+        let text = view(e, vec![], &without).text.unwrap();
+        assert!(!text.contains('^') && !text.contains("{{"), "{text}");
+    }
+
+    #[test]
     fn first_names_only_when_they_look_like_names() {
         assert_eq!(first_name("Dana Reyes").as_deref(), Some("Dana"));
         assert_eq!(first_name("María José").as_deref(), Some("María"));
