@@ -19,8 +19,11 @@ commands:
                      the starter knowledge base (or KB.json); writes the result to OUT.json
   kb export [--kb KB.json] [--format json|csv]
                      print the knowledge base
-  suggest [--kb KB.json] [--platform P] [--name NAME] [--agent NAME] POST
-                     the best saved replies and articles for a post, filled in
+  kb validate FILE   check a knowledge-base file the way the importer does
+  suggest [--kb FILE] [--top N] [--platform P] [--name NAME] [--agent NAME] [POST]
+                     the best saved replies and articles for a post, filled in; without POST,
+                     reads JSON lines {text} on stdin and writes one line each:
+                     {suggestions: [{id, score}, ...]} best first
   version            print the version";
 
 fn main() -> ExitCode {
@@ -50,6 +53,11 @@ fn run(args: &[String]) -> Result<String, String> {
         ["tone", rest @ ..] => tone(rest),
         ["kb", "import", file, rest @ ..] => kb_import(file, rest),
         ["kb", "export", rest @ ..] => kb_export(rest),
+        ["kb", "validate", file] => {
+            let text = std::fs::read_to_string(file).map_err(|e| format!("could not read {file}: {e}"))?;
+            let entries = tactful::core::kb::import::parse(&text).map_err(|e| format!("{file}: {e}"))?;
+            Ok(format!("{file}: {} entries, no problems found", entries.len()))
+        }
         ["suggest", rest @ ..] => suggest_cmd(rest),
         ["check", "--platform", p] => {
             let mut input = String::new();
@@ -160,12 +168,13 @@ fn kb_export(args: &[&str]) -> Result<String, String> {
 
 fn suggest_cmd(args: &[&str]) -> Result<String, String> {
     use tactful::core::kb::{search, suggest};
-    let (opts, rest) = options(args, &["kb", "platform", "name", "agent"])?;
+    let (opts, rest) = options(args, &["kb", "platform", "name", "agent", "top"])?;
     let kb = load_kb(opts.get("kb"))?;
+    let top: usize = opts.get("top").map(|t| t.parse().map_err(|_| format!("--top needs a number, not {t:?}"))).transpose()?.unwrap_or(3);
     let site = opts.get("platform").map(|p| site_id(p)).transpose()?.unwrap_or(SiteId::X);
     let text = rest.join(" ");
     if text.trim().is_empty() {
-        return Err("give the customer's post as the last argument".into());
+        return rank_lines(&kb, top);
     }
     let post = tactful::core::posts::Post {
         key: "cli".into(),
@@ -182,6 +191,33 @@ fn suggest_cmd(args: &[&str]) -> Result<String, String> {
     let index = search::Index::new(&kb);
     let items = suggest::suggest(&kb, &index, &ctx, 3, &search::Feedback::default());
     serde_json::to_string_pretty(&items).map_err(|e| e.to_string())
+}
+
+/// `tactful suggest` over JSON lines: ranks each `{"text"}` and prints ids and scores.
+/// A malformed line stops the run before anything is written, naming the line.
+fn rank_lines(kb: &tactful::core::kb::KnowledgeBase, top: usize) -> Result<String, String> {
+    use tactful::core::kb::search;
+    #[derive(serde::Deserialize)]
+    struct Line {
+        text: String,
+    }
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).map_err(|e| format!("could not read stdin: {e}"))?;
+    let mut posts = Vec::new();
+    for (i, l) in input.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let line: Line = serde_json::from_str(l).map_err(|e| format!("line {}: {e} (expected {{\"text\": \"...\"}})", i + 1))?;
+        posts.push(line.text);
+    }
+    let index = search::Index::new(kb);
+    let feedback = search::Feedback::default();
+    let out: Vec<String> = posts
+        .iter()
+        .map(|p| {
+            let s: Vec<serde_json::Value> = index.search(p, top, &feedback).into_iter().map(|s| serde_json::json!({ "id": s.id, "score": s.score })).collect();
+            serde_json::json!({ "suggestions": s }).to_string()
+        })
+        .collect();
+    Ok(out.join("\n"))
 }
 
 /// One input line of `tactful check`.

@@ -3,7 +3,7 @@
 //! Spanish, French, German; others unstemmed), stop words removed, plus a small boost for
 //! entries agents picked before. Each suggestion says which words matched.
 
-use super::{Entry, KnowledgeBase};
+use super::KnowledgeBase;
 use crate::core::tone::words::words;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
@@ -71,11 +71,16 @@ pub fn guess_language(text: &str) -> &'static str {
         .map_or("en", |(l, _)| l)
 }
 
+/// One entry's field statistics.
 struct Doc {
-    /// term -> frequency per field
-    tf: HashMap<String, [u16; FIELDS]>,
     len: [u32; FIELDS],
     language: String,
+}
+
+/// Where a term occurs: entry, and its frequency per field.
+struct Posting {
+    doc: u32,
+    tf: [u16; FIELDS],
 }
 
 /// A ranked suggestion.
@@ -93,98 +98,182 @@ pub struct Feedback {
     pub picks: HashMap<String, u32>,
 }
 
-/// A search index over a knowledge base. Build once per KB change; query per post.
+/// How much the best-matching single example question counts next to the whole entry.
+/// An entry with a hundred example questions is long; one of them phrased like the post
+/// is the strongest evidence, so each example is also scored on its own (BM25 over
+/// examples) and the best one is added.
+const EXAMPLE_WEIGHT: f32 = 0.5;
+
+/// A search index over a knowledge base: inverted lists per term for the entries' fields
+/// and for each example question. Build once per KB change; query per post.
 pub struct Index {
     ids: Vec<String>,
     docs: Vec<Doc>,
-    df: HashMap<String, u32>,
+    postings: HashMap<String, Vec<Posting>>,
     avg: [f32; FIELDS],
+    /// Example questions: owning entry and length; and term -> (example, tf).
+    examples: Vec<(u32, u32)>,
+    example_postings: HashMap<String, Vec<(u32, u16)>>,
+    avg_example: f32,
 }
 
 impl Index {
     pub fn new(kb: &KnowledgeBase) -> Index {
         let mut docs = Vec::with_capacity(kb.len());
-        let mut df: HashMap<String, u32> = HashMap::new();
+        let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
+        let mut examples = Vec::new();
+        let mut example_postings: HashMap<String, Vec<(u32, u16)>> = HashMap::new();
         let mut total = [0u64; FIELDS];
-        for e in kb.entries() {
-            let doc = Self::doc(e);
-            for t in doc.tf.keys() {
-                *df.entry(t.clone()).or_default() += 1;
+        let mut total_example = 0u64;
+        for (i, e) in kb.entries().iter().enumerate() {
+            let stem = stemmer(&e.language);
+            let fields = [e.title.clone(), e.tags.join(" ").replace(['_', '-'], " "), e.examples.join("\n"), e.body.clone()];
+            let mut tf: HashMap<String, [u16; FIELDS]> = HashMap::new();
+            let mut len = [0u32; FIELDS];
+            for (f, text) in fields.iter().enumerate() {
+                let ts = terms(text, stem.as_ref());
+                len[f] = ts.len() as u32;
+                total[f] += ts.len() as u64;
+                for (t, _) in ts {
+                    let slot = &mut tf.entry(t).or_insert([0; FIELDS])[f];
+                    *slot = slot.saturating_add(1);
+                }
             }
-            for (f, n) in doc.len.iter().enumerate() {
-                total[f] += *n as u64;
+            for (t, counts) in tf {
+                postings.entry(t).or_default().push(Posting { doc: i as u32, tf: counts });
             }
-            docs.push(doc);
+            for ex in &e.examples {
+                let ts = terms(ex, stem.as_ref());
+                let id = examples.len() as u32;
+                examples.push((i as u32, ts.len() as u32));
+                total_example += ts.len() as u64;
+                let mut counts: HashMap<String, u16> = HashMap::new();
+                for (t, _) in ts {
+                    *counts.entry(t).or_default() += 1;
+                }
+                for (t, c) in counts {
+                    example_postings.entry(t).or_default().push((id, c));
+                }
+            }
+            docs.push(Doc { len, language: e.language.clone() });
         }
         let n = docs.len().max(1) as f32;
         let avg = std::array::from_fn(|f| (total[f] as f32 / n).max(1.0));
-        Index { ids: kb.entries().iter().map(|e| e.id.clone()).collect(), docs, df, avg }
+        let avg_example = (total_example as f32 / examples.len().max(1) as f32).max(1.0);
+        Index { ids: kb.entries().iter().map(|e| e.id.clone()).collect(), docs, postings, avg, examples, example_postings, avg_example }
     }
 
-    fn doc(e: &Entry) -> Doc {
-        let stem = stemmer(&e.language);
-        let fields = [e.title.clone(), e.tags.join(" ").replace(['_', '-'], " "), e.examples.join("\n"), e.body.clone()];
-        let mut tf: HashMap<String, [u16; FIELDS]> = HashMap::new();
-        let mut len = [0u32; FIELDS];
-        for (f, text) in fields.iter().enumerate() {
-            let ts = terms(text, stem.as_ref());
-            len[f] = ts.len() as u32;
-            for (t, _) in ts {
-                let slot = &mut tf.entry(t).or_insert([0; FIELDS])[f];
-                *slot = slot.saturating_add(1);
-            }
-        }
-        Doc { tf, len, language: e.language.clone() }
+    /// Bytes the index holds (approximate: terms, postings and ids).
+    pub fn memory_bytes(&self) -> usize {
+        let post: usize = self.postings.iter().map(|(t, p)| t.len() + 24 + p.len() * std::mem::size_of::<Posting>()).sum();
+        let ex: usize = self.example_postings.iter().map(|(t, p)| t.len() + 24 + p.len() * 8).sum();
+        post + ex + self.ids.iter().map(|i| i.len() + 24).sum::<usize>() + self.docs.len() * (std::mem::size_of::<Doc>() + 4) + self.examples.len() * 8
     }
 
     /// The `k` best entries for `post` (and the thread above it, if the page shows it).
     pub fn search(&self, post: &str, k: usize, feedback: &Feedback) -> Vec<Suggestion> {
         let lang = guess_language(post);
         let n = self.docs.len() as f32;
-        // Query terms per stemming language, computed once per language in the KB.
-        let mut by_lang: HashMap<&str, Vec<(String, String)>> = HashMap::new();
-        let mut scored: Vec<Suggestion> = Vec::new();
-        for (i, d) in self.docs.iter().enumerate() {
-            let q = by_lang.entry(d.language.as_str()).or_insert_with(|| {
-                // Stem the post as the entry's language would, so "refunds" meets "refund".
-                let mut ts = terms(post, stemmer(&d.language).as_ref());
-                ts.sort();
-                ts.dedup_by(|a, b| a.0 == b.0);
-                ts
-            });
-            let mut score = 0.0;
-            let mut matched = Vec::new();
-            for (t, surface) in q.iter() {
-                let Some(tf) = d.tf.get(t) else { continue };
-                let df = *self.df.get(t).unwrap_or(&0) as f32;
-                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                let w: f32 = (0..FIELDS)
-                    .map(|f| WEIGHT[f] * tf[f] as f32 / (1.0 - B[f] + B[f] * d.len[f] as f32 / self.avg[f]))
-                    .sum();
-                score += idf * w / (K1 + w);
-                matched.push(surface.clone());
+        let n_ex = self.examples.len() as f32;
+        let mut score = vec![0f32; self.docs.len()];
+        // Which query words matched each entry, as a bit set (strings only for the winners).
+        let mut hits = vec![0u64; self.docs.len()];
+        let mut surfaces: Vec<String> = Vec::new();
+        // The best three example questions per entry (kNN voting over examples).
+        let mut best_example = vec![[0f32; 3]; self.docs.len()];
+        let mut ex_score = vec![0f32; self.examples.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        // Stem the post as each entry language would, so "refunds" meets "refund" in
+        // English and "reembolsos" meets "reembolso" in Spanish.
+        let mut langs: Vec<&str> = self.docs.iter().map(|d| d.language.as_str()).collect();
+        langs.sort_unstable();
+        langs.dedup();
+        for l in langs {
+            let mut q = terms(post, stemmer(l).as_ref());
+            q.sort();
+            q.dedup_by(|a, b| a.0 == b.0);
+            for (t, surface) in &q {
+                let bit = match surfaces.iter().position(|s| s == surface) {
+                    Some(i) => i,
+                    None => {
+                        surfaces.push(surface.clone());
+                        surfaces.len() - 1
+                    }
+                }
+                .min(63);
+                if let Some(list) = self.postings.get(t) {
+                    let idf = (1.0 + (n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
+                    for p in list {
+                        let d = &self.docs[p.doc as usize];
+                        if d.language != l {
+                            continue;
+                        }
+                        let w: f32 = (0..FIELDS).map(|f| WEIGHT[f] * p.tf[f] as f32 / (1.0 - B[f] + B[f] * d.len[f] as f32 / self.avg[f])).sum();
+                        score[p.doc as usize] += idf * w / (K1 + w);
+                        hits[p.doc as usize] |= 1 << bit;
+                    }
+                }
+                if let Some(list) = self.example_postings.get(t) {
+                    let idf = (1.0 + (n_ex - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
+                    for &(ex, tf) in list {
+                        let (doc, len) = self.examples[ex as usize];
+                        if self.docs[doc as usize].language != l {
+                            continue;
+                        }
+                        let tf = tf as f32;
+                        if ex_score[ex as usize] == 0.0 {
+                            touched.push(ex);
+                        }
+                        ex_score[ex as usize] += idf * tf * (K1 + 1.0) / (tf + K1 * (0.25 + 0.75 * len as f32 / self.avg_example));
+                    }
+                }
             }
-            if score <= 0.0 {
+            for ex in touched.drain(..) {
+                let s = std::mem::take(&mut ex_score[ex as usize]);
+                let top = &mut best_example[self.examples[ex as usize].0 as usize];
+                if s > top[2] {
+                    top[2] = s;
+                    top.sort_by(|a, b| b.total_cmp(a));
+                }
+            }
+        }
+        let mut ranked: Vec<(f32, usize)> = Vec::new();
+        for (i, d) in self.docs.iter().enumerate() {
+            let [a, b, c] = best_example[i];
+            let mut s = score[i] + EXAMPLE_WEIGHT * (a + 0.5 * b + 0.25 * c);
+            if s <= 0.0 {
                 continue;
             }
             // Entries in the post's language first; picks nudge, they never dominate.
             if d.language.starts_with(lang) {
-                score *= 1.15;
+                s *= 1.15;
             }
-            let picks = feedback.picks.get(&self.ids[i]).copied().unwrap_or(0) as f32;
-            score *= 1.0 + 0.15 * (1.0 + picks).ln();
-            scored.push(Suggestion { id: self.ids[i].clone(), score, matched });
+            if let Some(&picks) = feedback.picks.get(&self.ids[i]) {
+                s *= 1.0 + 0.15 * (1.0 + picks as f32).ln();
+            }
+            ranked.push((s, i));
         }
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-        scored.truncate(k);
-        scored
+        let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then_with(|| self.ids[a.1].cmp(&self.ids[b.1]));
+        let k = k.min(ranked.len());
+        if k > 0 && k < ranked.len() {
+            ranked.select_nth_unstable_by(k - 1, order);
+            ranked.truncate(k);
+        }
+        ranked.sort_by(order);
+        ranked
+            .into_iter()
+            .map(|(s, i)| {
+                let matched = (0..surfaces.len().min(64)).filter(|b| hits[i] & (1 << b) != 0).map(|b| surfaces[b].clone()).collect();
+                Suggestion { id: self.ids[i].clone(), score: s, matched }
+            })
+            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::kb::{Kind, Need};
+    use crate::core::kb::{Entry, Kind, Need};
     use std::collections::BTreeMap;
 
     fn entry(id: &str, title: &str, body: &str, tags: &[&str], examples: &[&str], lang: &str) -> Entry {
