@@ -158,12 +158,22 @@ fn digit_runs(text: &str, hits: &mut Vec<PiiHit>) {
                 hits.push(PiiHit { kind: PiiKind::PaymentCard, span: i..j, masked: mask(run, 4) });
             } else if n == 9 && is_ssn(run) {
                 hits.push(PiiHit { kind: PiiKind::NationalId, span: i..j, masked: mask(run, 4) });
-            } else if (8..=15).contains(&n) && looks_like_phone(run, n) && !looks_like_date(run) && !looks_like_ip(run) {
+            } else if (8..=15).contains(&n) && looks_like_phone(run, n) && !looks_like_date(run) && !looks_like_ip(run) && !labelled_as_code(&text[..i]) {
                 hits.push(PiiHit { kind: PiiKind::Phone, span: i..j, masked: mask(run, 2) });
             }
         }
         i = j.max(i + 1);
     }
+}
+
+/// "part no. 8841-220-17", "model 123 456 789", "SKU: …": the text says what the number is,
+/// and it is not a phone.
+fn labelled_as_code(before: &str) -> bool {
+    const LABELS: &[&str] = &["part", "model", "sku", "ref", "reference", "serial", "item", "article", "invoice", "tracking", "version", "isbn"];
+    let tail: String = before.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect::<String>().to_lowercase();
+    let tail = tail.trim_end_matches([' ', ':', '#', '.']);
+    let tail = tail.strip_suffix("number").or_else(|| tail.strip_suffix("no")).or_else(|| tail.strip_suffix("nr")).unwrap_or(tail).trim_end_matches([' ', '.', ':', '#']);
+    LABELS.iter().any(|l| tail.ends_with(l) && !tail[..tail.len() - l.len()].ends_with(|c: char| c.is_alphanumeric()))
 }
 
 fn is_ssn(run: &str) -> bool {
@@ -390,7 +400,7 @@ mod tests {
 
     #[test]
     fn dont_flag_ips_postcodes_house_numbers_or_datetimes() {
-        for t in ["from 86.121.97.248 ok", "CEP 75534-030", "at 3747 3911 fourth avenue", "on 2000-04-16 11:34:35", "on 23.11.2026", "card 675984103431"] {
+        for t in ["from 86.121.97.248 ok", "CEP 75534-030", "at 3747 3911 fourth avenue", "on 2000-04-16 11:34:35", "on 23.11.2026", "card 675984103431", "part no. 8841-220-17", "model: 120 456 789", "serial number 0012 3456 7890"] {
             assert!(kinds(t).iter().all(|(k, _)| *k != PiiKind::Phone), "{t}: {:?}", kinds(t));
         }
     }

@@ -29,15 +29,17 @@ const NEGATIVE: &[(&str, f32)] = &[
     ("slow", 1.5), ("still", 0.5), ("stuck", 1.5), ("terrible", 3.0), ("unacceptable", 3.0), ("upset", 2.5), ("useless", 3.0), ("waiting", 1.0),
     ("worst", 3.0), ("wrong", 1.5), ("fail", 2.0), ("failed", 2.0), ("fails", 2.0), ("refund", 0.8), ("charged", 1.0), ("overcharged", 2.5),
     ("hacked", 2.5), ("down", 1.0), ("outage", 2.0), ("crash", 2.0), ("crashes", 2.0), ("reboots", 1.0), ("problem", 1.0), ("issue", 0.8),
-    ("ugh", 2.0), ("wtf", 2.5), ("sucks", 2.5), ("disaster", 3.0), ("ignored", 2.0), ("unhappy", 2.5), ("fed", 0.5),
-    ("malo", 2.0), ("terrible", 3.0), ("pésimo", 3.0), ("nunca", 1.0), ("enfadado", 2.5), ("décevant", 2.5), ("nul", 2.5), ("honteux", 3.0),
+    ("ugh", 2.0), ("wtf", 2.5), ("sucks", 2.5), ("disaster", 3.0), ("ignored", 2.0), ("unhappy", 2.5), ("fed", 2.0), ("again", 1.0), ("double", 0.8), ("hold", 1.5), ("seriously", 1.0), ("refused", 2.0), ("rip", 2.5), ("nightmare", 3.0), ("ignoring", 2.0), ("ghosted", 2.5),
+    ("perdu", 1.5), ("perdido", 1.5), ("encore", 0.5), ("otra", 0.5),
+    ("malo", 2.0), ("roto", 2.0), ("rota", 2.0), ("vergüenza", 3.0), ("desastre", 3.0), ("harto", 2.5), ("harta", 2.5), ("queja", 1.5), ("estafa", 3.0),
+    ("déçu", 2.5), ("déçue", 2.5), ("marre", 2.5), ("panne", 1.5), ("ratée", 1.5), ("cassé", 2.0), ("cassée", 2.0), ("inadmissible", 3.0), ("arnaque", 3.0), ("terrible", 3.0), ("pésimo", 3.0), ("nunca", 1.0), ("enfadado", 2.5), ("décevant", 2.5), ("nul", 2.5), ("honteux", 3.0),
 ];
 
 const POSITIVE: &[(&str, f32)] = &[
     ("amazing", 3.0), ("awesome", 3.0), ("best", 2.5), ("excellent", 3.0), ("fantastic", 3.0), ("fast", 1.5), ("fixed", 1.5), ("glad", 2.0),
     ("good", 2.0), ("great", 2.5), ("happy", 2.5), ("helpful", 2.5), ("love", 3.0), ("loved", 3.0), ("nice", 2.0), ("perfect", 3.0),
     ("quick", 1.5), ("thank", 1.5), ("thanks", 1.5), ("wonderful", 3.0), ("works", 1.0), ("brilliant", 3.0), ("superb", 3.0), ("kudos", 2.5),
-    ("gracias", 1.5), ("genial", 2.5), ("merci", 1.5), ("super", 2.0),
+    ("gracias", 1.5), ("genial", 2.5), ("merci", 1.5), ("super", 2.0), ("worth", 1.5), ("encanta", 3.0), ("génial", 2.5),
 ];
 
 const NEGATORS: &[&str] = &["not", "no", "never", "isn't", "wasn't", "don't", "doesn't", "didn't", "can't", "cannot", "won't", "hardly", "nothing", "ain't", "no", "ni", "pas", "jamais"];
@@ -56,6 +58,7 @@ fn emoji_valence(c: char) -> f32 {
 pub fn score(text: &str) -> Sentiment {
     let ws = words(text);
     let mut total = 0.0f32;
+    let but = ws.iter().position(|w| matches!(w.norm.as_str(), "but" | "pero" | "mais" | "aber"));
     for (i, w) in ws.iter().enumerate() {
         let base = NEGATIVE.iter().find(|(n, _)| *n == w.norm).map(|(_, v)| -v)
             .or_else(|| POSITIVE.iter().find(|(p, _)| *p == w.norm).map(|(_, v)| *v));
@@ -70,6 +73,10 @@ pub fn score(text: &str) -> Sentiment {
         let raw = &text[w.span.clone()];
         if raw.chars().count() > 2 && raw.chars().all(|c| !c.is_lowercase()) {
             v *= 1.4; // shouting
+        }
+        // As VADER: after "but" the clause counts more, before it less.
+        if let Some(b) = but {
+            v *= if i > b { 1.5 } else { 0.5 };
         }
         total += v;
     }
@@ -98,6 +105,18 @@ mod tests {
     #[test]
     fn negated_praise_is_negative() {
         assert_eq!(score("not happy with this at all").label, Label::Negative);
+    }
+
+    #[test]
+    fn the_clause_after_but_counts_more() {
+        assert_ne!(score("I hate that I have to descale every month but the coffee is worth it, love it").label, Label::Negative);
+        assert_eq!(score("The box looked nice but the kettle is broken and useless").label, Label::Negative);
+    }
+
+    #[test]
+    fn spanish_and_french_complaints_are_negative() {
+        assert_eq!(score("Pedido roto y nadie me responde. Vergüenza.").label, Label::Negative);
+        assert_eq!(score("Mon aspirateur est tombé en panne. Très déçu.").label, Label::Negative);
     }
 
     #[test]

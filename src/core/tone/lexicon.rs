@@ -20,6 +20,9 @@ struct File {
     commands: BTreeMap<String, Vec<String>>,
     greeting: BTreeMap<String, Vec<String>>,
     sarcasm: BTreeMap<String, Vec<String>>,
+    honorifics: BTreeMap<String, Vec<String>>,
+    not_names: BTreeMap<String, Vec<String>>,
+    shout_words: BTreeMap<String, Vec<String>>,
 }
 
 /// A phrase and the neutral rewrite offered for it (empty: remove it).
@@ -37,6 +40,13 @@ pub struct Lexicon {
     pub commands: Vec<String>,
     pub greeting: Vec<Phrase>,
     pub sarcasm: Vec<Phrase>,
+    /// "Mr", "Sra", "Mme": the word after one is a surname.
+    pub honorifics: Vec<String>,
+    /// Capitalised words that open a reply but are not names ("Done, …", "Sí, …").
+    pub not_names: Vec<String>,
+    /// Everyday words: in capitals they are shouting, where a short capitalised word
+    /// otherwise is most likely an acronym ("HDR", "CET").
+    pub shout_words: Vec<String>,
 }
 
 pub fn lexicon() -> &'static Lexicon {
@@ -49,15 +59,19 @@ pub fn lexicon() -> &'static Lexicon {
             v.sort_by_key(|p| std::cmp::Reverse(p.phrase.words.len()));
             v
         };
+        let lower = |m: BTreeMap<String, Vec<String>>| -> Vec<String> { m.into_values().flatten().map(|s| s.to_lowercase()).collect() };
         let phrases = |m: BTreeMap<String, Vec<String>>| -> Vec<Phrase> { m.into_values().flatten().map(|s| Phrase::new(&s)).collect() };
         Lexicon {
             blame: fixes(f.blame),
             promise: fixes(f.promise),
             empathy: phrases(f.empathy),
             courtesy: phrases(f.courtesy),
-            commands: f.commands.into_values().flatten().map(|s| s.to_lowercase()).collect(),
+            commands: lower(f.commands),
             greeting: phrases(f.greeting),
             sarcasm: phrases(f.sarcasm),
+            honorifics: lower(f.honorifics),
+            not_names: lower(f.not_names),
+            shout_words: lower(f.shout_words),
         }
     })
 }

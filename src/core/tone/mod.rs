@@ -204,6 +204,13 @@ impl ToneReport {
     }
 }
 
+/// Whether a post is upset enough to call for empathy: clearly negative, not merely a
+/// question that mentions a refund or a problem.
+pub fn is_upset(post: &str) -> bool {
+    let s = sentiment::score(post);
+    s.label == Label::Negative && s.score <= -0.3
+}
+
 /// Runs the enabled rules. Build once, check many times (lexicons are prepared once).
 pub struct Checker {
     rules: Vec<Box<dyn ToneRule>>,
@@ -221,7 +228,7 @@ impl Checker {
     }
 
     pub fn check(&self, text: &str, ctx: &ToneContext) -> ToneReport {
-        let customer_upset = ctx.post.as_deref().is_some_and(|p| sentiment::score(p).label == Label::Negative);
+        let customer_upset = ctx.post.as_deref().is_some_and(is_upset);
         let draft = Draft::new(text, ctx, &self.settings, customer_upset);
         let mut findings: Vec<Finding> = self
             .rules
@@ -253,7 +260,7 @@ pub(crate) mod testing {
 
     pub fn run(rule: &dyn ToneRule, text: &str, ctx: &ToneContext) -> Vec<Finding> {
         let settings = ToneSettings { order_patterns: vec!["AC-#####".into()], ..ToneSettings::default() };
-        let customer_upset = ctx.post.as_deref().is_some_and(|p| sentiment::score(p).label == Label::Negative);
+        let customer_upset = ctx.post.as_deref().is_some_and(is_upset);
         let draft = Draft::new(text, ctx, &settings, customer_upset);
         rule.check(&draft)
     }

@@ -5,6 +5,9 @@ use super::super::{Category, Draft, Finding, Severity, ToneRule};
 /// or sounds defensive in public.
 pub struct BlameTheCustomer;
 
+/// Words after "you should have" that make it an expectation, not a reproach.
+const EXPECTATION: &[&str] = &["it", "them", "one", "this", "that", "received", "got", "gotten", "access", "a", "an", "your", "the"];
+
 impl ToneRule for BlameTheCustomer {
     fn id(&self) -> &'static str {
         "blame_the_customer"
@@ -19,7 +22,14 @@ impl ToneRule for BlameTheCustomer {
         "Phrases that blame the customer or sound defensive (\"you should have\", \"as I already said\", \"calm down\")."
     }
     fn check(&self, d: &Draft) -> Vec<Finding> {
-        super::phrase_findings(self, d, &lexicon().blame, |p| format!("“{p}” can read as blaming the customer or defensive."))
+        let mut out = super::phrase_findings(self, d, &lexicon().blame, |p| format!("“{p}” can read as blaming the customer or defensive."));
+        // "You should have it by Friday" / "should have received" tell what to expect.
+        out.retain(|f| {
+            let phrase = d.text[f.span.clone()].to_lowercase().replace('’', "'");
+            let next = d.words.iter().find(|w| w.span.start >= f.span.end).map(|w| w.norm.as_str());
+            !(phrase.ends_with("should have") || phrase.ends_with("should've")) || !next.is_some_and(|n| EXPECTATION.contains(&n))
+        });
+        out
     }
 }
 
@@ -40,8 +50,9 @@ mod tests {
     }
 
     #[test]
-    fn fix_removes_obviously() {
-        assert_fix(&BlameTheCustomer, "It obviously needs a restart.", &ToneContext::default(), "It needs a restart.");
+    fn fix_you_obviously() {
+        assert_fix(&BlameTheCustomer, "You obviously need a restart.", &ToneContext::default(), "It looks like you need a restart.");
+        assert_none(&BlameTheCustomer, "It's obviously been a frustrating morning, sorry.", &ToneContext::default());
     }
 
     #[test]
@@ -53,5 +64,11 @@ mod tests {
     #[test]
     fn dont_flag_should_have_about_us() {
         assert_none(&BlameTheCustomer, "We should have told you sooner, sorry.", &ToneContext::default());
+    }
+
+    #[test]
+    fn dont_flag_should_have_as_expectation() {
+        assert_none(&BlameTheCustomer, "You should have it by Friday, and you should have received a tracking email.", &ToneContext::default());
+        assert_count(&BlameTheCustomer, "You should have checked the size chart.", &ToneContext::default(), 1);
     }
 }

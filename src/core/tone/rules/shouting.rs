@@ -1,9 +1,15 @@
+use super::super::lexicon::lexicon;
 use super::super::{Category, Draft, Finding, Severity, ToneRule};
 
-/// Words in ALL CAPS (three or more letters, not known acronyms).
+/// Words in ALL CAPS that are not acronyms.
+///
+/// No list of acronyms can be complete ("HDR", "CET", "DNI"), so a short capitalised word
+/// counts as shouting only when it is an everyday word ("NOT", "ZERO", "NUNCA"); from six
+/// letters up ("RIDICULOUS") it always does. Scripts without case never shout.
 pub struct Shouting;
 
-const ACRONYMS: &[&str] = &["DM", "DMS", "FAQ", "ASAP", "USA", "UK", "EU", "URL", "PIN", "ID", "SMS", "OK", "TV", "PC", "ETA", "CEO", "API", "GDPR", "IBAN", "WIFI", "USB", "HDMI", "PDF", "VAT", "UPS", "DHL", "USPS", "FEDEX"];
+const ACRONYMS: &[&str] = &["ASAP", "GDPR", "IBAN", "WIFI", "HDMI", "USPS", "FEDEX", "NASA", "OLED", "QLED", "HTTPS", "ISBN", "SEPA", "SWIFT", "PAYPAL"];
+const ALWAYS_SHOUTING_FROM: usize = 6;
 
 impl ToneRule for Shouting {
     fn id(&self) -> &'static str {
@@ -23,7 +29,11 @@ impl ToneRule for Shouting {
         for (i, w) in d.words.iter().enumerate() {
             let raw = &d.text[w.span.clone()];
             let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
-            if letters < 3 || raw.chars().any(char::is_lowercase) || ACRONYMS.contains(&raw.to_uppercase().as_str()) {
+            let upper = raw.chars().filter(|c| c.is_uppercase()).count();
+            if letters < 3 || upper != letters || ACRONYMS.contains(&raw) {
+                continue;
+            }
+            if letters < ALWAYS_SHOUTING_FROM && !lexicon().shout_words.contains(&w.norm) {
                 continue;
             }
             // A mix of letters and digits is a code ("AC20431"), not shouting.
@@ -56,5 +66,19 @@ mod tests {
     #[test]
     fn dont_flag_acronyms_and_codes() {
         assert_none(&Shouting, "Please DM us the FAQ link, order AC-20431, ASAP? OK!", &ToneContext::default());
+        assert_none(&Shouting, "USB-C charging, LED codes, 4K HDR, prices in USD with VAT, 14:00 CET.", &ToneContext::default());
+    }
+
+    #[test]
+    fn uncased_scripts_never_shout() {
+        assert_none(&Shouting, "ご不便をおかけして申し訳ございません。 نعتذر بشدة عن التأخير", &ToneContext::default());
+    }
+
+    #[test]
+    fn everyday_words_and_long_words_shout() {
+        let ctx = ToneContext::default();
+        assert_count(&Shouting, "We have ZERO record. This is NOT ok.", &ctx, 2);
+        assert_count(&Shouting, "That is RIDICULOUS", &ctx, 1);
+        assert_count(&Shouting, "Eso NUNCA pasa", &ctx, 1);
     }
 }

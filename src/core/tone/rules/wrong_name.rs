@@ -25,19 +25,20 @@ impl ToneRule for WrongName {
             .map(|s| s.trim_start_matches('@').to_lowercase())
             .collect();
         let Some(first) = full.split_whitespace().next().filter(|n| n.chars().all(char::is_alphabetic)) else { return Vec::new() };
-        let greetings = &lexicon().greeting;
+        let lex = lexicon();
+        let single = |list: &[crate::core::tone::words::Phrase], w: &str| list.iter().any(|g| g.words.len() == 1 && g.words[0] == w);
         let mut out = Vec::new();
         for (i, w) in d.words.iter().enumerate() {
-            // "Hi Sarah", "Thanks Sarah", "Hola Sarah", or "Sarah," opening the reply.
-            let after_greeting = i > 0 && greetings.iter().any(|g| g.words.len() == 1 && g.words[0] == d.words[i - 1].norm);
-            let opening = i == 0 && d.text[w.span.end..].starts_with(',');
             let raw = &d.text[w.span.clone()];
             let looks_like_name = raw.chars().next().is_some_and(char::is_uppercase) && raw.chars().skip(1).all(char::is_lowercase) && raw.chars().count() > 1;
-            if !(after_greeting || opening) || !looks_like_name {
+            if !looks_like_name || !is_vocative(d, i) {
                 continue;
             }
-            let is_greeting = greetings.iter().any(|g| g.words.len() == 1 && g.words[0] == w.norm);
-            if is_greeting || known.iter().any(|k| *k == w.norm || k.starts_with(&w.norm) && w.norm.len() >= 3) || is_common_word(&w.norm) {
+            // After "Mr"/"Sra" comes a surname; "Al-Rashid" is one name in two words.
+            let after_honorific = i > 0 && lex.honorifics.contains(&d.words[i - 1].norm);
+            let hyphenated = i > 0 && d.text[..w.span.start].ends_with('-');
+            let known_name = known.iter().any(|k| *k == w.norm || k.starts_with(&w.norm) && w.norm.len() >= 3 || k.split('-').any(|part| part == w.norm));
+            if after_honorific || hyphenated || known_name || single(&lex.greeting, &w.norm) || lex.honorifics.contains(&w.norm) || lex.not_names.contains(&w.norm) || is_common_word(&w.norm) {
                 continue;
             }
             out.push(
@@ -50,6 +51,21 @@ impl ToneRule for WrongName {
 }
 
 /// Words that follow a greeting without being a name ("Hi there", "Thanks again").
+/// Where a name addresses someone: after a greeting or an honorific ("Hi Dana", "Dear
+/// Mr. Okafor"), opening the reply ("Dana, …"), or set off by commas at a clause's end
+/// ("Thank you, Dana!", "we get it, Dana, waiting…").
+fn is_vocative(d: &Draft, i: usize) -> bool {
+    let lex = lexicon();
+    let w = &d.words[i];
+    let prev = i.checked_sub(1).map(|k| &d.words[k]);
+    let after_greeting = prev.is_some_and(|p| lex.greeting.iter().any(|g| g.words.len() == 1 && g.words[0] == p.norm) || lex.honorifics.contains(&p.norm));
+    let rest = d.text[w.span.end..].trim_start_matches([' ', '.']);
+    let closes = rest.is_empty() || rest.starts_with([',', '!', '?', ':', ';', '.']) || d.text[w.span.end..].starts_with('.');
+    let opening = i == 0 && d.text[w.span.end..].starts_with([',', ':']);
+    let set_off = prev.is_some() && d.text[..w.span.start].trim_end().ends_with(',') && closes;
+    after_greeting || opening || set_off || prev.is_some_and(|p| d.text[p.span.end..w.span.start].trim() == "-")
+}
+
 fn is_common_word(w: &str) -> bool {
     matches!(w, "there" | "again" | "everyone" | "all" | "team" | "folks" | "so" | "for" | "friend" | "both" | "y'all" | "guys" | "a" | "amigo" | "à" | "de" | "a todos")
 }
@@ -71,5 +87,14 @@ mod tests {
         assert_none(&WrongName, "Hi there, thanks Reyes!", &ctx_upset());
         assert_none(&WrongName, "Thanks for waiting.", &ctx_upset());
         assert_none(&WrongName, "Hi, sorry! Hello, all good?", &ctx_upset());
+        assert_none(&WrongName, "Dear Ms. Reyes, thank you.", &ctx_upset());
+        assert_none(&WrongName, "Done, Dana: it's updated. Ugh, we know, Dana, waiting is the worst.", &ctx_upset());
+    }
+
+    #[test]
+    fn flags_a_wrong_name_set_off_by_commas() {
+        assert_count(&WrongName, "Thanks so much, Sarah! Glad it works.", &ctx_upset(), 1);
+        assert_count(&WrongName, "We're on it, Sarah.", &ctx_upset(), 1);
+        assert_none(&WrongName, "We're on it, Monday at the latest.", &ctx_upset());
     }
 }
