@@ -7,3 +7,7 @@ pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// Native HTTP for CRM connectors (the CLI and tests); the extension uses `fetch`.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;

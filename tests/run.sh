@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== native core tests: cargo test"
+echo "== Request Tracker 5 for the CRM integration test: tests/rt5/setup.sh"
+bash tests/rt5/setup.sh
+
+echo "== native core tests and the RT5 integration test: cargo test"
 cargo test
 
 echo "== build the extension: ./build.sh"

@@ -10,9 +10,11 @@
 //! - [`protocol`]: the one typed message protocol between content scripts, pages and the worker.
 //! - [`settings`]: team settings (brand handles) and their validation.
 //! - [`clock`]: timestamps as the sites print them (ISO 8601, "47m", "2 hours ago").
+//! - [`crm`]: customers and their history, the local CRM, the outbox and CRM connectors.
 //! - [`display`]: making hostile page text safe and short for display.
 
 pub mod clock;
+pub mod crm;
 pub mod display;
 pub mod kb;
 pub mod length;
