@@ -2,6 +2,7 @@
 // The core runs here, not in content scripts, because x.com and facebook.com send a CSP
 // without 'wasm-unsafe-eval' and Chrome then refuses to compile wasm in a content script.
 import init, { worker_start, worker_handle, worker_forget_tab } from './pkg/tactful.js';
+import * as crm from './crm-store.js';
 
 const ORIGIN = `chrome-extension://${chrome.runtime.id}/`;
 const t0 = performance.now();
@@ -37,7 +38,24 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   }
   ready
     .then(async () => {
-      const response = worker_handle(msg, from, Date.now());
+      // The whole CRM store: the options page only.
+      if (from.from === 'extension_page' && msg.kind === 'crm_export') return sendResponse({ kind: 'crm_export', snapshot: await crm.exportAll() });
+      if (from.from === 'extension_page' && msg.kind === 'crm_import') {
+        try {
+          return sendResponse({ kind: 'crm_imported', ...(await crm.importAll(msg.snapshot)) });
+        } catch (e) {
+          return sendResponse({ kind: 'error', message: String(e && e.message ? e.message : e) });
+        }
+      }
+      const now = Date.now();
+      let response = worker_handle(msg, from, now);
+      // The core says what to read or write; the records live in IndexedDB here.
+      if (response.kind === 'crm_lookup') {
+        response = { kind: 'customer_card', post_key: response.post_key, card: await crm.card(response.who, now) };
+      } else if (response.kind === 'crm_writes') {
+        await crm.apply(response.ops, now);
+        response = { kind: 'ok' };
+      }
       if (msg.kind === 'save_settings' && response.kind === 'settings') {
         await chrome.storage.local.set({ settings: response.settings });
       }

@@ -65,6 +65,15 @@
              border-radius: 6px; padding: 1px 8px; cursor: pointer; }
     button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
     .hint { color: var(--muted); }
+    .customer { flex-basis: 100%; display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px; border-top: 1px solid var(--line); padding-top: 4px; }
+    .customer .ids, .customer .age { color: var(--muted); }
+    .customer a { color: var(--accent); }
+    .customer a:focus-visible { outline: 2px solid var(--accent); }
+    .customer ul { flex-basis: 100%; margin: 0; padding: 0; list-style: none; display: grid; gap: 2px; }
+    .customer li { display: flex; gap: 6px; }
+    .customer li .text { unicode-bidi: isolate; overflow-wrap: anywhere; }
+    .customer li.in .what { color: var(--brand); }
+    .spark { stroke: var(--accent); fill: none; stroke-width: 1.5; }
   `);
 
   /**
@@ -196,6 +205,62 @@
     return e;
   }
 
+  /** Each post's customer-history section, by post key. @type {Map<string, HTMLElement>} */
+  const customers = new Map();
+
+  /** Asks for the customer card of a post's author and draws it. @param {string} key */
+  async function loadCustomer(key) {
+    const sec = customers.get(key);
+    if (!sec) return;
+    if (!sec.firstChild) sec.append(el('span', 'hint', 'Looking up the customer…'));
+    const r = await send({ kind: 'customer_card', post_key: key }).catch((e) => ({ kind: 'error', message: String(e) }));
+    if (r.kind !== 'customer_card') {
+      sec.replaceChildren(el('span', 'hint', `Customer history unavailable: ${r.message || 'no answer'}`));
+      return;
+    }
+    drawCustomer(sec, r.card);
+  }
+
+  /** @param {HTMLElement} sec @param {any} c */
+  function drawCustomer(sec, c) {
+    sec.replaceChildren(el('span', 'summary', c.summary));
+    if (c.identities.length) sec.append(el('span', 'ids', c.identities.join(' · ')));
+    if (c.sentiment.length > 1) sec.append(sparkline(c.sentiment));
+    for (const t of c.open_tickets) {
+      const a = /** @type {HTMLAnchorElement} */ (el('a', 'ticket', `${t.subject} (${t.status})`));
+      // The core passes only http(s) links.
+      if (t.link) { a.href = t.link; a.target = '_blank'; a.rel = 'noopener noreferrer'; }
+      sec.append(a);
+    }
+    if (c.recent.length) {
+      const ul = el('ul', 'recent');
+      for (const r of c.recent) {
+        const li = el('li', r.from_customer ? 'in' : 'out');
+        li.append(el('span', 'age', r.age), el('span', 'what', r.what), el('bdi', 'text', r.text));
+        ul.append(li);
+      }
+      sec.append(ul);
+    }
+  }
+
+  /** Sentiment over time as a small line (-1 bottom, +1 top). @param {number[]} values */
+  function sparkline(values) {
+    const NS = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(NS, 'svg');
+    const w = 80, h = 18;
+    svg.setAttribute('width', String(w));
+    svg.setAttribute('height', String(h));
+    svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+    svg.setAttribute('role', 'img');
+    const word = (/** @type {number} */ v) => (v <= -0.05 ? 'negative' : v >= 0.05 ? 'positive' : 'neutral');
+    svg.setAttribute('aria-label', `Sentiment over time: ${word(values[0])} to ${word(values[values.length - 1])}`);
+    const line = document.createElementNS(NS, 'polyline');
+    line.setAttribute('class', 'spark');
+    line.setAttribute('points', values.map((v, i) => `${((i / (values.length - 1)) * (w - 2) + 1).toFixed(1)},${((1 - (v + 1) / 2) * (h - 2) + 1).toFixed(1)}`).join(' '));
+    svg.append(line);
+    return svg;
+  }
+
   /** Draws one card after its post's text. @param {Card} card */
   function mount(card) {
     const target = pending.get(card.key);
@@ -233,6 +298,12 @@
       suggest.addEventListener('click', () => toggleSuggestions(card.key, suggest, list, hint));
       box.insertBefore(suggest, open);
       box.append(list);
+      const customer = el('div', 'customer');
+      customer.setAttribute('role', 'group');
+      customer.setAttribute('aria-label', 'Customer history');
+      customers.set(card.key, customer);
+      box.append(customer);
+      loadCustomer(card.key);
     }
     roots.add(root);
     const anchor = target.textEl && target.textEl.isConnected ? target.textEl : null;
@@ -364,6 +435,8 @@
       await insertInto(ed, text);
       hint.textContent = 'Inserted. Review it, then send with the site’s own button.';
       send({ kind: 'picked', id: item.id }).catch(() => {});
+      // Logged in the CRM with the customer's post; the card then shows it.
+      send({ kind: 'log_interaction', post_key: key, action: 'suggestion_used', text }).then(() => loadCustomer(key), () => {});
     });
     row.append(insert);
     return row;

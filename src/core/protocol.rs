@@ -5,6 +5,8 @@
 //! requests that read page history or change settings are answered only for the
 //! extension's own pages, checked by [`Sender`] before anything else.
 
+use crate::core::crm::card::CardView;
+use crate::core::crm::{CustomerRef, Direction, Identity, Interaction, InteractionKind, WriteOp};
 use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
 use crate::core::posts::{self, Post, RawPost};
 use crate::core::settings::Settings;
@@ -55,6 +57,18 @@ pub enum Request {
     },
     /// The agent inserted suggestion `id` (learned from, to rank it a little higher).
     Picked { id: String },
+    /// Who wrote post `post_key`, for the customer card (the worker's glue then reads
+    /// the CRM and answers with a `customer_card`).
+    CustomerCard { post_key: String },
+    /// The agent acted on post `post_key` (`text` is what went into the reply box):
+    /// logged in the CRM with the customer's post.
+    LogInteraction {
+        post_key: String,
+        action: InteractionKind,
+        text: String,
+        #[serde(default)]
+        tone_findings: Vec<String>,
+    },
     // --- extension pages only ---
     /// What Tactful read on a tab (the panel's list).
     PagePosts { tab_id: i64 },
@@ -101,6 +115,12 @@ pub enum Response {
     PagePosts { page: Option<PageSnapshot> },
     Settings { settings: Settings },
     Suggestions { post_key: String, items: Vec<SuggestionView> },
+    /// For the glue, not the page: look this customer up in the CRM.
+    CrmLookup { post_key: String, who: CustomerRef },
+    /// For the glue, not the page: apply these writes to the CRM, in order.
+    CrmWrites { ops: Vec<WriteOp> },
+    /// The customer card for a post.
+    CustomerCard { post_key: String, card: CardView },
     Ok,
     /// A request that failed, with words for the agent.
     Error { message: String },
@@ -157,6 +177,11 @@ impl Worker {
                 }
                 Response::Ok
             }
+            Request::CustomerCard { post_key } => match self.author_of(sender, &post_key) {
+                Ok((who, _)) => Response::CrmLookup { post_key, who },
+                Err(message) => Response::Error { message },
+            },
+            Request::LogInteraction { post_key, action, text, tone_findings } => self.log_interaction(sender, &post_key, action, text, tone_findings, now_ms),
             Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
             Request::GetSettings => Response::Settings { settings: self.settings.clone() },
             Request::SaveSettings { settings } => match settings.validated() {
@@ -252,10 +277,41 @@ impl Worker {
         Response::Suggestions { post_key, items: suggest::suggest(&self.kb, &self.index, &ctx, 3, &self.feedback) }
     }
 
+    /// The customer behind a post the sender's page showed: their handle on this site.
+    fn author_of(&self, sender: &Sender, post_key: &str) -> Result<(CustomerRef, &Post), String> {
+        let Sender::ContentScript { tab_id, .. } = sender else { return Err("only a page's posts have authors".into()) };
+        let post = self.pages.get(tab_id).and_then(|p| p.posts.iter().find(|p| p.key == post_key)).ok_or("Tactful hasn't read that post yet; try again in a moment")?;
+        let handle = post.handle.as_deref().filter(|h| !h.is_empty()).ok_or("Tactful can't tell who wrote this post (no handle on the page)")?;
+        let who = CustomerRef { identities: vec![Identity::new(&site_slug(post.site), handle)], display_name: Some(post.author_name.clone()).filter(|n| !n.is_empty()) };
+        Ok((who, post))
+    }
+
+    /// The customer's post (once, keyed by its permalink) and the agent's action on it.
+    fn log_interaction(&self, sender: &Sender, post_key: &str, kind: InteractionKind, text: String, tone_findings: Vec<String>, now: i64) -> Response {
+        let (who, post) = match self.author_of(sender, post_key) {
+            Ok(x) => x,
+            Err(message) => return Response::Error { message },
+        };
+        let channel = site_slug(post.site);
+        let agent = Some(self.settings.agent_name.clone()).filter(|a| !a.is_empty());
+        let base = |kind, direction, text: String, at, id: String, sentiment| Interaction { id, customer_id: String::new(), channel: channel.clone(), kind, direction, permalink: post.permalink.clone(), text, agent: None, at, tone_findings: vec![], sentiment };
+        let post_id = format!("post:{}", post.permalink.clone().unwrap_or_else(|| format!("{channel}:{}", post.key)));
+        let theirs = base(InteractionKind::Post, Direction::Inbound, post.text.clone(), post.created_ms.unwrap_or(now), post_id, Some(crate::core::sentiment::score(&post.text).score));
+        let mut ours = base(kind, Direction::Outbound, text, now, String::new(), None);
+        ours.agent = agent;
+        ours.tone_findings = tone_findings;
+        Response::CrmWrites { ops: vec![WriteOp::LogInteraction { customer: who.clone(), interaction: theirs }, WriteOp::LogInteraction { customer: who, interaction: ours }] }
+    }
+
     /// Forgets a closed tab.
     pub fn forget_tab(&mut self, tab_id: i64) {
         self.pages.remove(&tab_id);
     }
+}
+
+/// "x", "facebook", …: a site as the CRM names channels.
+pub fn site_slug(site: crate::core::sites::SiteId) -> String {
+    serde_json::to_value(site).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
 fn sender_profile(sender: &Sender) -> Option<(&'static SiteProfile, &str)> {
@@ -374,6 +430,24 @@ mod tests {
         assert!(matches!(w.handle(Request::Picked { id: items[0].id.clone() }, &tab("https://x.com/dana/status/1"), 0), Response::Ok));
         let unknown = w.handle(Request::Suggest { post_key: "zzz".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
         assert!(matches!(unknown, Response::Error { .. }));
+    }
+
+    #[test]
+    fn customer_card_and_logging_name_the_author_by_handle() {
+        let mut w = Worker::default();
+        let mut p = raw("a", "Dana_Reyes");
+        p.author_name = Some("Dana Reyes".into());
+        p.text = Some("My order is STILL missing 😡".into());
+        w.handle(Request::ReadPage { posts: vec![p], settled: false, background: String::new() }, &tab("https://x.com/dana/status/1"), 0);
+        let Response::CrmLookup { who, .. } = w.handle(Request::CustomerCard { post_key: "a".into() }, &tab("https://x.com/dana/status/1"), 0) else { panic!() };
+        assert_eq!(who.identities, [Identity::new("x", "dana_reyes")]);
+        let r = w.handle(Request::LogInteraction { post_key: "a".into(), action: InteractionKind::SuggestionUsed, text: "Sorry Dana".into(), tone_findings: vec![] }, &tab("https://x.com/dana/status/1"), 42);
+        let Response::CrmWrites { ops } = r else { panic!("{r:?}") };
+        let [WriteOp::LogInteraction { interaction: theirs, .. }, WriteOp::LogInteraction { interaction: ours, .. }] = &ops[..] else { panic!() };
+        assert_eq!((theirs.direction, ours.direction), (Direction::Inbound, Direction::Outbound));
+        assert!(theirs.sentiment.unwrap() < 0.0 && theirs.id.starts_with("post:"));
+        assert_eq!((ours.text.as_str(), ours.at), ("Sorry Dana", 42));
+        assert!(matches!(w.handle(Request::CustomerCard { post_key: "a".into() }, &Sender::ExtensionPage, 0), Response::Error { .. }));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod bench;
 mod chrome;
+pub mod crm;
 mod options;
 mod panel;
 mod worker;

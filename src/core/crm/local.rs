@@ -40,6 +40,35 @@ pub fn resolve(r: &CustomerRef, owner: impl Fn(&Identity) -> Option<String>) -> 
     }
 }
 
+/// A customer record updated with what the page knows (`who`): the identities nobody else
+/// owns are added (returned, for the identity index), and the newest display name goes
+/// first. `existing` is `None` for a new customer, who gets `fresh_id`.
+pub fn upsert_customer(existing: Option<Customer>, who: &CustomerRef, owner: impl Fn(&Identity) -> Option<String>, now: i64, fresh_id: &str) -> (Customer, Vec<Identity>) {
+    let mut c = existing.unwrap_or_else(|| Customer { id: fresh_id.to_string(), display_names: vec![], identities: vec![], tags: vec![], created_at: now, updated_at: now });
+    let mut added = Vec::new();
+    for ident in &who.identities {
+        if owner(ident).is_none() && !c.identities.contains(ident) {
+            c.identities.push(ident.clone());
+            added.push(ident.clone());
+        }
+    }
+    if let Some(name) = who.display_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        c.display_names.retain(|n| n != name);
+        c.display_names.insert(0, name.to_string());
+    }
+    c.updated_at = now;
+    (c, added)
+}
+
+/// A customer's history from stored records: `newest_first` interactions (the card's
+/// page of them), with the sentiment series from the customer's own words.
+pub fn history_from(customer: Customer, newest_first: Vec<Interaction>, tickets: Vec<Ticket>, notes: Vec<Note>, limit: usize) -> CustomerHistory {
+    let mut sentiment: Vec<(i64, f32)> = newest_first.iter().filter(|i| i.direction == Direction::Inbound).filter_map(|i| i.sentiment.map(|s| (i.at, s))).collect();
+    sentiment.reverse();
+    let interactions = newest_first.into_iter().take(limit).collect();
+    CustomerHistory { customer, interactions, tickets, notes, sentiment }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LocalError {
     NoSuchCustomer(String),
@@ -138,26 +167,17 @@ impl LocalCrm {
     /// customer lacks are added (unless another customer owns them: that is a merge the
     /// agent decides). The newest display name goes first.
     pub fn upsert(&mut self, r: &CustomerRef, now: i64) -> String {
-        let id = match self.find(r) {
-            Resolution::Existing(id) | Resolution::Conflict { chosen: id, .. } => id,
-            Resolution::New => {
-                let id = self.fresh_id("c");
-                self.customers.insert(id.clone(), Customer { id: id.clone(), display_names: vec![], identities: vec![], tags: vec![], created_at: now, updated_at: now });
-                id
-            }
+        let existing = match self.find(r) {
+            Resolution::Existing(id) | Resolution::Conflict { chosen: id, .. } => self.customers.get(&id).cloned(),
+            Resolution::New => None,
         };
-        for ident in &r.identities {
-            if !self.owner.contains_key(ident) {
-                self.owner.insert(ident.clone(), id.clone());
-                self.customers.get_mut(&id).expect("just found").identities.push(ident.clone());
-            }
+        let fresh = if existing.is_none() { self.fresh_id("c") } else { String::new() };
+        let (c, added) = upsert_customer(existing, r, |i| self.owner.get(i).cloned(), now, &fresh);
+        for i in added {
+            self.owner.insert(i, c.id.clone());
         }
-        let c = self.customers.get_mut(&id).expect("just found");
-        if let Some(name) = r.display_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            c.display_names.retain(|n| n != name);
-            c.display_names.insert(0, name.to_string());
-        }
-        c.updated_at = now;
+        let id = c.id.clone();
+        self.customers.insert(id.clone(), c);
         id
     }
 
@@ -196,15 +216,7 @@ impl LocalCrm {
     pub fn history(&self, id: &str, limit: usize) -> Result<CustomerHistory, LocalError> {
         let customer = self.customers.get(id).ok_or_else(|| LocalError::NoSuchCustomer(id.into()))?.clone();
         let all = self.interactions.get(id).map_or(&[][..], Vec::as_slice);
-        let interactions: Vec<Interaction> = all.iter().rev().take(limit).cloned().collect();
-        let sentiment = all.iter().filter(|i| i.direction == Direction::Inbound).filter_map(|i| i.sentiment.map(|s| (i.at, s))).collect();
-        Ok(CustomerHistory {
-            customer,
-            interactions,
-            tickets: self.tickets.get(id).cloned().unwrap_or_default(),
-            notes: self.notes.get(id).cloned().unwrap_or_default(),
-            sentiment,
-        })
+        Ok(history_from(customer, all.iter().rev().cloned().collect(), self.tickets.get(id).cloned().unwrap_or_default(), self.notes.get(id).cloned().unwrap_or_default(), limit))
     }
 
     /// Folds `other` into `keep`: identities, names, tags and every record move over;

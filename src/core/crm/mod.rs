@@ -11,6 +11,7 @@
 //! - [`connector`]: the trait every CRM connector implements, and the errors agents see.
 //! - [`rt`]: Request Tracker 5 over its REST 2 API.
 
+pub mod card;
 pub mod connector;
 pub mod http;
 pub mod local;

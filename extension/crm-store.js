@@ -1,0 +1,147 @@
+// The local CRM's records in IndexedDB, owned by the service worker. Decisions (who a post's
+// author is, what a customer record becomes, what the card shows) come from the Rust core;
+// this file only reads and writes records. The database lives under the extension's
+// origin: no page or content script can open it.
+import { crm_identity_keys, crm_resolve, crm_upsert, crm_card, crm_unknown_card, crm_check_import } from './pkg/tactful.js';
+
+const DB_NAME = 'tactful-crm';
+// Bump with a step in upgrade() when the stores change; older databases are migrated.
+const DB_VERSION = 1;
+const STORES = ['customers', 'identities', 'interactions', 'tickets', 'notes'];
+
+/** @type {Promise<IDBDatabase> | null} */
+let dbPromise = null;
+
+function upgrade(/** @type {IDBDatabase} */ db, /** @type {number} */ from) {
+  if (from < 1) {
+    db.createObjectStore('customers', { keyPath: 'id' });
+    db.createObjectStore('identities', { keyPath: 'key' }); // {key: "x:dana", customer_id}
+    const i = db.createObjectStore('interactions', { keyPath: 'id' });
+    i.createIndex('by_customer', ['customer_id', 'at']);
+    const t = db.createObjectStore('tickets', { keyPath: ['customer_id', 'id'] });
+    t.createIndex('by_customer', 'customer_id');
+    const n = db.createObjectStore('notes', { keyPath: 'id' });
+    n.createIndex('by_customer', 'customer_id');
+  }
+}
+
+export function open() {
+  if (!dbPromise) {
+    dbPromise = new Promise((resolve, reject) => {
+      const req = indexedDB.open(DB_NAME, DB_VERSION);
+      req.onupgradeneeded = (e) => upgrade(req.result, e.oldVersion);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+  return dbPromise;
+}
+
+/** @template T @param {IDBRequest<T>} r @returns {Promise<T>} */
+function done(r) {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function finished(/** @type {IDBTransaction} */ tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve(undefined);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error('CRM write aborted'));
+  });
+}
+
+/** Owner of each identity key of `who`, in order (null where nobody). */
+async function owners(/** @type {IDBTransaction} */ tx, /** @type {any} */ who) {
+  const keys = crm_identity_keys(who);
+  const ids = tx.objectStore('identities');
+  return Promise.all(keys.map(async (/** @type {string} */ k) => {
+    const row = await done(ids.get(k));
+    return row ? row.customer_id : null;
+  }));
+}
+
+/** Newest `limit` interactions of a customer, and how many there are. */
+async function recent(/** @type {IDBTransaction} */ tx, /** @type {string} */ id, /** @type {number} */ limit) {
+  const index = tx.objectStore('interactions').index('by_customer');
+  const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+  const total = await done(index.count(range));
+  /** @type {any[]} */
+  const out = [];
+  await new Promise((resolve, reject) => {
+    const cur = index.openCursor(range, 'prev');
+    cur.onsuccess = () => {
+      const c = cur.result;
+      if (!c || out.length >= limit) return resolve(undefined);
+      out.push(c.value);
+      c.continue();
+    };
+    cur.onerror = () => reject(cur.error);
+  });
+  return { total, items: out };
+}
+
+/** The customer card for a post's author. */
+export async function card(/** @type {any} */ who, /** @type {number} */ now) {
+  const db = await open();
+  const tx = db.transaction(STORES, 'readonly');
+  const r = crm_resolve(who, await owners(tx, who));
+  if (r.kind === 'new') return crm_unknown_card(who);
+  const customer = await done(tx.objectStore('customers').get(r.id));
+  const { total, items } = await recent(tx, r.id, 40);
+  const tickets = await done(tx.objectStore('tickets').index('by_customer').getAll(r.id));
+  const notes = await done(tx.objectStore('notes').index('by_customer').getAll(r.id));
+  return crm_card(customer, items, tickets.map((/** @type {any} */ t) => t.ticket), notes, total, now);
+}
+
+/** Applies writes (from the worker's `crm_writes`) in one transaction each. */
+export async function apply(/** @type {any[]} */ ops, /** @type {number} */ now) {
+  const db = await open();
+  for (const op of ops) {
+    const tx = db.transaction(STORES, 'readwrite');
+    const who = op.customer;
+    const own = await owners(tx, who);
+    const r = crm_resolve(who, own);
+    const existing = r.kind === 'new' ? null : await done(tx.objectStore('customers').get(r.id));
+    const { customer, added } = crm_upsert(existing ?? null, who, own, now, crypto.randomUUID());
+    tx.objectStore('customers').put(customer);
+    for (const key of added) tx.objectStore('identities').put({ key, customer_id: customer.id });
+    if (op.op === 'log_interaction') {
+      // Ids make writes idempotent: the customer's post is keyed by its permalink.
+      tx.objectStore('interactions').put({ ...op.interaction, id: op.interaction.id || crypto.randomUUID(), customer_id: customer.id });
+    } else if (op.op === 'add_note') {
+      tx.objectStore('notes').put({ id: crypto.randomUUID(), customer_id: customer.id, text: op.text, agent: op.agent ?? null, at: now });
+    } else if (op.op === 'create_ticket') {
+      const id = crypto.randomUUID();
+      tx.objectStore('tickets').put({ customer_id: customer.id, id, ticket: { id, subject: op.subject, status: 'open', open: true, link: null, updated_at: now } });
+    }
+    await finished(tx);
+  }
+}
+
+/** The whole store, as the options page exports it. */
+export async function exportAll() {
+  const db = await open();
+  const tx = db.transaction(STORES, 'readonly');
+  const [customers, interactions, tickets, notes] = await Promise.all(['customers', 'interactions', 'tickets', 'notes'].map((s) => done(tx.objectStore(s).getAll())));
+  return { schema: 2, customers, interactions, tickets: tickets.map((/** @type {any} */ t) => [t.customer_id, t.ticket]), notes };
+}
+
+/** Replaces the store with an export, checked by the core first (all or nothing). */
+export async function importAll(/** @type {any} */ snapshot) {
+  const s = crm_check_import(snapshot); // throws with words for the user
+  const db = await open();
+  const tx = db.transaction(STORES, 'readwrite');
+  for (const name of STORES) tx.objectStore(name).clear();
+  for (const c of s.customers) {
+    tx.objectStore('customers').put(c);
+    for (const key of crm_identity_keys({ identities: c.identities, display_name: null })) tx.objectStore('identities').put({ key, customer_id: c.id });
+  }
+  for (const i of s.interactions) tx.objectStore('interactions').put(i);
+  for (const [customer_id, t] of s.tickets) tx.objectStore('tickets').put({ customer_id, id: t.id, ticket: t });
+  for (const n of s.notes) tx.objectStore('notes').put(n);
+  await finished(tx);
+  return { customers: s.customers.length, interactions: s.interactions.length };
+}

@@ -1,0 +1,127 @@
+// End-to-end: the local CRM (IndexedDB in the service worker). A store is imported from the
+// options page; each site's card shows the fixture customer's history; using a suggestion
+// logs the interaction; a bad import changes nothing; pages and content scripts can't read
+// the store.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFixtureServer } from '../fixtures/server.mjs';
+import { launch, SITES, expected, siteUrl, waitForOverlays, postCards, clickOverlayButton, extensionPage, ask, inContentScript } from './harness.mjs';
+
+let server, browser, ext;
+const HOUR = 3600_000;
+
+/** A store with one known customer per site: the author of the site's first customer post. */
+function snapshot(now) {
+  const customers = [], interactions = [], tickets = [], notes = [];
+  for (const site of SITES) {
+    const post = expected(site).posts.find((p) => !p.is_brand);
+    const id = `cust-${site}`;
+    customers.push({ id, display_names: [post.author_name], identities: [{ network: site, value: post.handle.toLowerCase() }, { network: 'email', value: `${site}@example.com` }], tags: [], created_at: now - 90 * 24 * HOUR, updated_at: now });
+    const i = (n, kind, direction, text, ago, sentiment) => ({ id: `${site}-${n}`, customer_id: id, channel: site, kind, direction, permalink: null, text, agent: direction === 'outbound' ? 'jm' : null, at: now - ago, tone_findings: [], sentiment });
+    interactions.push(
+      i(1, 'post', 'inbound', 'My parcel never arrived, this is the third time', 30 * 24 * HOUR, -0.7),
+      i(2, 'reply', 'outbound', 'Thanks for waiting — your replacement shipped.', 29 * 24 * HOUR, null),
+      i(3, 'post', 'inbound', '<img src=x onerror="window.__pwned=1">Great, it works now!', 2 * HOUR, 0.6),
+    );
+    tickets.push([id, { id: '42', subject: 'Router replacement', status: 'open', open: true, link: 'https://rt.example.com/Ticket/Display.html?id=42', updated_at: now }]);
+    tickets.push([id, { id: '7', subject: 'Old refund', status: 'resolved', open: false, link: 'javascript:alert(1)', updated_at: now }]);
+  }
+  return { schema: 2, customers, interactions, tickets, notes };
+}
+
+before(async () => {
+  server = await startFixtureServer({ port: 0 });
+  browser = await launch({ port: server.port });
+  ext = await extensionPage(browser.context, browser.extensionId);
+  const r = await ask(ext, { kind: 'crm_import', snapshot: snapshot(Date.now()) });
+  assert.equal(r.kind, 'crm_imported', JSON.stringify(r));
+  assert.equal(r.customers, 6);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const customerText = (o) => o.map((x) => x.text).join('\n');
+
+for (const site of SITES) {
+  test(`${site}: the card shows the customer's history from the local CRM`, async () => {
+    const want = expected(site);
+    const page = await browser.context.newPage();
+    await page.goto(siteUrl(site));
+    await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+    const shown = await waitForOverlays(page, (o) => /1 open ticket · 3 interactions/.test(customerText(o)));
+    const text = customerText(shown);
+    const author = want.posts.find((p) => !p.is_brand);
+    assert.match(text, new RegExp(`@${author.handle.toLowerCase()} on ${site}`), 'handles shown');
+    assert.match(text, /Router replacement \(open\)/, 'open ticket shown');
+    assert.doesNotMatch(text, /Old refund/, 'resolved tickets are not listed');
+    assert.match(text, /Thanks for waiting/, 'past interactions shown');
+    assert.match(text, /<img src=x onerror/, 'hostile history text shown as text');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, 'and never run');
+    // Another customer's post on the same page is a new customer, never matched by name.
+    if (want.posts.filter((p) => !p.is_brand).length > 1) assert.match(text, /New customer — no history yet/);
+    await page.close();
+  });
+}
+
+test('x: inserting a suggestion logs the post and the reply; the card updates', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x'));
+  await waitForOverlays(page, (o) => /1 open ticket · 3 interactions/.test(customerText(o)));
+  await clickOverlayButton(page, 'Suggest replies', 0);
+  const list = await waitForOverlays(page, (o) => o.some((x) => /\b(Insert|Fill and insert)\b/.test(x.text)));
+  const label = /\bInsert\b/.test(list.find((x) => /Insert/.test(x.text)).text.replace(/Fill and insert/g, '')) ? 'Insert' : 'Fill and insert';
+  await clickOverlayButton(page, label, 0);
+  const after = await waitForOverlays(page, (o) => /1 open ticket · 5 interactions/.test(customerText(o)));
+  assert.match(customerText(after), /Suggested reply on x/);
+  const exported = await ask(ext, { kind: 'crm_export' });
+  const mine = exported.snapshot.interactions.filter((i) => i.customer_id === 'cust-x');
+  assert.equal(mine.filter((i) => i.kind === 'post' && i.id.startsWith('post:')).length, 1);
+  const used = mine.filter((i) => i.kind === 'suggestion_used');
+  assert.equal(used.length, 1);
+  assert.equal(used[0].direction, 'outbound');
+  assert.equal(used[0].permalink, expected('x').posts[0].permalink);
+  assert.equal(await page.evaluate(() => window.__fixture.editorText().replace(/\n$/, '')), used[0].text, 'the logged text is what went into the editor');
+  await page.close();
+});
+
+test('a malformed store import is refused whole and changes nothing', async () => {
+  const before = await ask(ext, { kind: 'crm_export' });
+  const bad = snapshot(Date.now());
+  bad.notes.push({ id: 'n1', customer_id: 'ghost', text: 'x', agent: null, at: 0 });
+  const r = await ask(ext, { kind: 'crm_import', snapshot: bad });
+  assert.equal(r.kind, 'error');
+  assert.match(r.message, /unknown customer ghost.*nothing was imported/);
+  const after = await ask(ext, { kind: 'crm_export' });
+  assert.equal(after.snapshot.interactions.length, before.snapshot.interactions.length);
+});
+
+test('pages and content scripts cannot read the CRM store', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x'));
+  await waitForOverlays(page, (o) => /interactions/.test(customerText(o)));
+  // The page's own world: no extension API, nothing on window, nothing answered by postMessage.
+  const pageView = await page.evaluate(async () => {
+    const got = [];
+    window.addEventListener('message', (e) => got.push(e.data));
+    window.postMessage({ kind: 'crm_export' }, '*');
+    await new Promise((r) => setTimeout(r, 300));
+    const dbs = indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [];
+    return { runtime: typeof chrome !== 'undefined' && !!chrome.runtime && typeof chrome.runtime.sendMessage === 'function', replies: got.length, dbs, globals: Object.keys(window).filter((k) => /tactful/i.test(k)) };
+  });
+  assert.equal(pageView.runtime, false, 'the page cannot message the extension');
+  assert.equal(pageView.replies, 1, 'only its own postMessage came back');
+  assert.ok(!pageView.dbs.includes('tactful-crm'), 'the CRM database is not in the page origin');
+  assert.deepEqual(pageView.globals, []);
+  // Even Tactful's own content script (the page's neighbour) is refused the store.
+  const fromContent = await inContentScript(page, `chrome.runtime.sendMessage({ kind: 'crm_export' })`);
+  assert.equal(fromContent.kind, 'error');
+  assert.ok(!JSON.stringify(fromContent).includes('cust-x'));
+  const forgedImport = await inContentScript(page, `chrome.runtime.sendMessage({ kind: 'crm_import', snapshot: { schema: 2, customers: [], interactions: [], tickets: [], notes: [] } })`);
+  assert.equal(forgedImport.kind, 'error');
+  const still = await ask(ext, { kind: 'crm_export' });
+  assert.equal(still.snapshot.customers.length, 6, 'a forged import from a content script did nothing');
+  await page.close();
+});
