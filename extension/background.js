@@ -1,8 +1,9 @@
 // Tactful's service worker: loads the Rust core (wasm) and forwards every message to it.
 // The core runs here, not in content scripts, because x.com and facebook.com send a CSP
 // without 'wasm-unsafe-eval' and Chrome then refuses to compile wasm in a content script.
-import init, { worker_start, worker_handle, worker_forget_tab } from './pkg/tactful.js';
+import init, { worker_start, worker_handle, worker_forget_tab, crm_config_check } from './pkg/tactful.js';
 import * as crm from './crm-store.js';
+import * as remote from './crm-remote.js';
 
 const ORIGIN = `chrome-extension://${chrome.runtime.id}/`;
 const t0 = performance.now();
@@ -12,6 +13,7 @@ const ready = (async () => {
   await init({ module_or_path: chrome.runtime.getURL('pkg/tactful_bg.wasm') });
   const { settings } = await chrome.storage.local.get('settings');
   worker_start(settings, performance.now() - t0);
+  await remote.resume();
 })();
 
 /** Who sent a message, from what Chrome (not the message) says. */
@@ -47,13 +49,24 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
           return sendResponse({ kind: 'error', message: String(e && e.message ? e.message : e) });
         }
       }
+      // The connected CRM's settings and queue: extension pages only; a page's content
+      // script never sees credentials.
+      if (from.from === 'extension_page' && typeof msg.kind === 'string' && msg.kind.startsWith('crm_')) {
+        return sendResponse(await crmAdmin(msg));
+      }
       const now = Date.now();
       let response = worker_handle(msg, from, now);
       // The core says what to read or write; the records live in IndexedDB here.
       if (response.kind === 'crm_lookup') {
-        response = { kind: 'customer_card', post_key: response.post_key, card: await crm.card(response.who, now) };
+        // The connected CRM's record when there is one; the local one otherwise, or when
+        // the CRM can't be reached (said on the card).
+        const r = await remote.card(response.who, now).catch((e) => ({ error: String(e) }));
+        const card = r && r.card ? r.card : await crm.card(response.who, now);
+        response = { kind: 'customer_card', post_key: response.post_key, card, note: r && r.error ? r.error : null };
       } else if (response.kind === 'crm_writes') {
-        await crm.apply(response.ops, now);
+        // Only what is new goes to the connected CRM (the customer's post once).
+        const fresh = await crm.apply(response.ops, now);
+        await remote.enqueue(fresh, now);
         response = { kind: 'ok' };
       }
       if (msg.kind === 'save_settings' && response.kind === 'settings') {
@@ -64,6 +77,30 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     .catch((e) => sendResponse({ kind: 'error', message: `Tactful failed to start: ${e && e.message ? e.message : e}` }));
   return true; // answer asynchronously
 });
+
+/** Extension-page requests about the connected CRM. @param {any} msg */
+async function crmAdmin(msg) {
+  try {
+    switch (msg.kind) {
+      case 'crm_config': {
+        const c = await remote.config();
+        return { kind: 'crm_config', config: c ? c.public : null };
+      }
+      case 'crm_configure': return { kind: 'crm_config', config: await remote.configure(msg.config) };
+      case 'crm_check': {
+        const c = crm_config_check(msg.config);
+        return { kind: 'crm_check', origin: c.origin };
+      }
+      case 'crm_test': return { kind: 'crm_test', ...(await remote.test(msg.config ?? null)) };
+      case 'crm_status': return { kind: 'crm_status', ...(await remote.status()) };
+      case 'crm_send_now': await remote.sendNow(); return { kind: 'crm_status', ...(await remote.status()) };
+      case 'crm_resolve': await remote.resolve(msg.seq, !!msg.retry); return { kind: 'crm_status', ...(await remote.status()) };
+      default: return { kind: 'error', message: `unknown CRM request ${msg.kind}` };
+    }
+  } catch (e) {
+    return { kind: 'error', message: String(e && e.message ? e.message : e) };
+  }
+}
 
 chrome.tabs.onRemoved.addListener((tabId) => { ready.then(() => worker_forget_tab(tabId)); });
 

@@ -219,6 +219,7 @@
       return;
     }
     drawCustomer(sec, r.card);
+    if (r.note) sec.append(el('span', 'hint', r.note));
   }
 
   /** @param {HTMLElement} sec @param {any} c */

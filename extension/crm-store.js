@@ -6,7 +6,8 @@ import { crm_identity_keys, crm_resolve, crm_upsert, crm_card, crm_unknown_card,
 
 const DB_NAME = 'tactful-crm';
 // Bump with a step in upgrade() when the stores change; older databases are migrated.
-const DB_VERSION = 1;
+// v2: a `settings` store for the connected CRM (with its credentials) and the outbox.
+const DB_VERSION = 2;
 const STORES = ['customers', 'identities', 'interactions', 'tickets', 'notes'];
 
 /** @type {Promise<IDBDatabase> | null} */
@@ -22,6 +23,9 @@ function upgrade(/** @type {IDBDatabase} */ db, /** @type {number} */ from) {
     t.createIndex('by_customer', 'customer_id');
     const n = db.createObjectStore('notes', { keyPath: 'id' });
     n.createIndex('by_customer', 'customer_id');
+  }
+  if (from < 2) {
+    db.createObjectStore('settings'); // out-of-line keys: 'crm', 'outbox'
   }
 }
 
@@ -96,9 +100,13 @@ export async function card(/** @type {any} */ who, /** @type {number} */ now) {
   return crm_card(customer, items, tickets.map((/** @type {any} */ t) => t.ticket), notes, total, now);
 }
 
-/** Applies writes (from the worker's `crm_writes`) in one transaction each. */
+/**
+ * Applies writes (from the worker's `crm_writes`) in one transaction each. Returns the
+ * ops that changed something (a customer's post already logged is not new).
+ */
 export async function apply(/** @type {any[]} */ ops, /** @type {number} */ now) {
   const db = await open();
+  const fresh = [];
   for (const op of ops) {
     const tx = db.transaction(STORES, 'readwrite');
     const who = op.customer;
@@ -108,8 +116,10 @@ export async function apply(/** @type {any[]} */ ops, /** @type {number} */ now)
     const { customer, added } = crm_upsert(existing ?? null, who, own, now, crypto.randomUUID());
     tx.objectStore('customers').put(customer);
     for (const key of added) tx.objectStore('identities').put({ key, customer_id: customer.id });
+    let isNew = true;
     if (op.op === 'log_interaction') {
       // Ids make writes idempotent: the customer's post is keyed by its permalink.
+      if (op.interaction.id) isNew = !(await done(tx.objectStore('interactions').getKey(op.interaction.id)));
       tx.objectStore('interactions').put({ ...op.interaction, id: op.interaction.id || crypto.randomUUID(), customer_id: customer.id });
     } else if (op.op === 'add_note') {
       tx.objectStore('notes').put({ id: crypto.randomUUID(), customer_id: customer.id, text: op.text, agent: op.agent ?? null, at: now });
@@ -118,7 +128,9 @@ export async function apply(/** @type {any[]} */ ops, /** @type {number} */ now)
       tx.objectStore('tickets').put({ customer_id: customer.id, id, ticket: { id, subject: op.subject, status: 'open', open: true, link: null, updated_at: now } });
     }
     await finished(tx);
+    if (isNew) fresh.push(op);
   }
+  return fresh;
 }
 
 /** The whole store, as the options page exports it. */
@@ -144,4 +156,18 @@ export async function importAll(/** @type {any} */ snapshot) {
   for (const n of s.notes) tx.objectStore('notes').put(n);
   await finished(tx);
   return { customers: s.customers.length, interactions: s.interactions.length };
+}
+
+/** A value from the `settings` store ('crm' config with credentials, 'outbox'). */
+export async function getSetting(/** @type {string} */ key) {
+  const db = await open();
+  return done(db.transaction('settings', 'readonly').objectStore('settings').get(key));
+}
+
+export async function setSetting(/** @type {string} */ key, /** @type {any} */ value) {
+  const db = await open();
+  const tx = db.transaction('settings', 'readwrite');
+  if (value === undefined) tx.objectStore('settings').delete(key);
+  else tx.objectStore('settings').put(value, key);
+  await finished(tx);
 }

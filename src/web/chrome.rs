@@ -12,6 +12,32 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query, catch)]
     fn tabs_query(query: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = request, catch)]
+    fn permissions_request(p: &JsValue) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Sends a message that is not part of the core protocol (the worker's JS glue answers
+/// it: the CRM's settings and queue) and returns the answer as JSON.
+pub async fn send_json(msg: &serde_json::Value) -> Result<serde_json::Value, String> {
+    let promise = runtime_send_message(&to_js(msg)?).map_err(js_error)?;
+    let value = JsFuture::from(promise).await.map_err(|e| format!("Tactful's background worker did not answer: {}", js_error(e)))?;
+    let v: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| format!("unreadable answer: {e}"))?;
+    match v.get("kind").and_then(|k| k.as_str()) {
+        Some("error") => Err(v.get("message").and_then(|m| m.as_str()).unwrap_or("Tactful failed").to_string()),
+        _ => Ok(v),
+    }
+}
+
+/// Asks the browser for access to an origin (and optional API permissions). Must be
+/// called from a click handler, before any await, to count as a user gesture.
+pub fn request_access(origin: &str, permissions: &[&str]) -> Result<js_sys::Promise, String> {
+    let p = serde_json::json!({ "origins": [origin], "permissions": permissions });
+    permissions_request(&to_js(&p)?).map_err(js_error)
+}
+
+pub async fn granted(p: js_sys::Promise) -> bool {
+    JsFuture::from(p).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
 }
 
 /// Serialises to plain JS objects (maps as objects), as chrome messaging expects.

@@ -7,6 +7,7 @@ pub mod bench;
 mod chrome;
 pub mod crm;
 mod options;
+mod options_crm;
 mod panel;
 mod worker;
 

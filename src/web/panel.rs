@@ -10,6 +10,72 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// What waits to be sent to the connected CRM, and what it refused (with discard/retry).
+#[function_component(CrmQueue)]
+fn crm_queue() -> Html {
+    let status = use_state(|| None::<serde_json::Value>);
+    {
+        let status = status.clone();
+        use_effect_with((), move |_| {
+            let poll = move || {
+                let status = status.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(v) = chrome::send_json(&serde_json::json!({ "kind": "crm_status" })).await {
+                        status.set(Some(v));
+                    }
+                });
+            };
+            poll();
+            let timer = Interval::new(REFRESH_MS, poll);
+            move || drop(timer)
+        });
+    }
+    let Some(s) = &*status else { return html! {} };
+    if s["connected"] != true {
+        return html! {};
+    }
+    let act = |seq: u64, retry: bool| {
+        let status = status.clone();
+        Callback::from(move |_| {
+            let status = status.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(v) = chrome::send_json(&serde_json::json!({ "kind": "crm_resolve", "seq": seq, "retry": retry })).await {
+                    status.set(Some(v));
+                }
+            });
+        })
+    };
+    let send_now = {
+        let status = status.clone();
+        Callback::from(move |_| {
+            let status = status.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(v) = chrome::send_json(&serde_json::json!({ "kind": "crm_send_now" })).await {
+                    status.set(Some(v));
+                }
+            });
+        })
+    };
+    let waiting = s["waiting"].as_u64().unwrap_or(0) > 0;
+    html! {
+      <section class="crm-queue" aria-label="CRM">
+        <p id="crm-summary" role="status">{ s["summary"].as_str().map_or_else(|| format!("All changes sent to {}.", s["name"].as_str().unwrap_or("the CRM")), String::from) }</p>
+        if let Some(e) = s["last_error"].as_str() { <p class="muted">{ e.to_string() }</p> }
+        if waiting { <button type="button" id="crm-send-now" onclick={send_now}>{ "Send now" }</button> }
+        <ul class="failed">
+          { for s["failed"].as_array().into_iter().flatten().map(|f| {
+              let seq = f["seq"].as_u64().unwrap_or(0);
+              html! { <li class="error">
+                <span>{ format!("{}: {}", f["what"].as_str().unwrap_or(""), f["why"].as_str().unwrap_or("")) }</span>
+                <button type="button" onclick={act(seq, true)}>{ "Retry" }</button>
+                <button type="button" onclick={act(seq, false)}>{ "Discard" }</button>
+              </li> }
+          }) }
+        </ul>
+      </section>
+    }
+}
+
 /// How often the panel refreshes while open (posts arrive as the agent scrolls).
 const REFRESH_MS: u32 = 1_500;
 
@@ -112,6 +178,7 @@ fn panel() -> Html {
     html! {
         <main class="panel" data-theme={theme}>
           <header><span class="mark" aria-hidden="true">{ "T" }</span><h1>{ "Tactful" }</h1></header>
+          <CrmQueue />
           { body }
         </main>
     }

@@ -27,9 +27,10 @@ export function siteUrl(site, query = '') {
 
 /**
  * Launches Chromium with dist/ loaded. Returns { context, worker, extensionId, close }.
- * @param {{ port: number, headless?: boolean }} opts
+ * `dist` loads another build (a test copy with a patched manifest).
+ * @param {{ port: number, headless?: boolean, dist?: string }} opts
  */
-export async function launch({ port, headless = true }) {
+export async function launch({ port, headless = true, dist = DIST }) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'tactful-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -39,7 +40,7 @@ export async function launch({ port, headless = true }) {
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`,
+      `--disable-extensions-except=${dist}`, `--load-extension=${dist}`,
       `--host-resolver-rules=${HOSTS.map((h) => `MAP ${h} 127.0.0.1:${port}`).join(', ')}`,
       '--ignore-certificate-errors',
     ],

@@ -10,14 +10,25 @@
 //!   a native client in tests.
 //! - [`connector`]: the trait every CRM connector implements, and the errors agents see.
 //! - [`rt`]: Request Tracker 5 over its REST 2 API.
+//! - [`hubspot`]: HubSpot CRM over its v3 object APIs (contacts, notes, tickets).
+//! - [`zendesk`]: Zendesk Support over its v2 API (users, tickets, private comments).
+//! - [`salesforce`]: Salesforce over its REST API (Contact, Case, Task via SOQL).
+//! - [`freshdesk`]: Freshdesk over its v2 API (contacts, tickets, private notes).
 
 pub mod card;
+pub mod config;
 pub mod connector;
+#[cfg(test)]
+mod fake_http;
+pub mod freshdesk;
 pub mod http;
+pub mod hubspot;
 pub mod local;
 pub mod model;
 pub mod outbox;
 pub mod rt;
+pub mod salesforce;
+pub mod zendesk;
 
 pub use connector::{Connector, CrmError};
 pub use model::*;

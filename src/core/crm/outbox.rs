@@ -185,6 +185,13 @@ impl Outbox {
         true
     }
 
+    /// The agent asks to send now: waiting writes stop backing off (refused ones stay).
+    pub fn send_now(&mut self, now: i64) {
+        for e in self.entries.iter_mut().filter(|e| !e.failed) {
+            e.next_at = e.next_at.min(now);
+        }
+    }
+
     /// When the next entry becomes due (for the worker's alarm), if any is waiting.
     pub fn next_due_at(&self) -> Option<i64> {
         self.heads().filter(|e| !e.failed && !e.in_flight).map(|e| e.next_at).min()
@@ -261,6 +268,19 @@ mod tests {
         assert_eq!(again.len(), 1);
         assert_eq!(text(&again[0].op), "d1");
         assert!(again[0].maybe_done, "a second attempt checks before writing");
+    }
+
+    #[test]
+    fn send_now_skips_the_backoff_but_not_refusals() {
+        let mut o = Outbox::new("dev");
+        o.enqueue(note("dana", "d1"), 0);
+        o.enqueue(note("sam", "s1"), 0);
+        for d in o.take_due(0) {
+            let e = if text(&d.op) == "d1" { CrmError::Timeout } else { CrmError::Auth { reason: "no".into() } };
+            o.complete(d.seq, Err(e), 0);
+        }
+        o.send_now(10);
+        assert_eq!(o.take_due(10).iter().map(|d| text(&d.op)).collect::<Vec<_>>(), ["d1"]);
     }
 
     #[test]

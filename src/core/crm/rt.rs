@@ -56,7 +56,9 @@ impl Rt {
             RtAuth::Token { token } => format!("token {token}"),
             RtAuth::Basic { user, password } => basic_auth(user, password),
         };
-        r.header("Authorization", value)
+        // Without `Accept: application/json` RT sends browsers that fail to sign in to its
+        // HTML login page (a 200) instead of a 401.
+        r.header("Authorization", value).header("Accept", "application/json")
     }
 
     async fn send(&self, http: &impl Http, r: Request) -> Result<Response, CrmError> {

@@ -1,0 +1,588 @@
+// Benchmark: time to show the customer card with a big local CRM, in Debian's Chromium with
+// the built extension. The store (IndexedDB `tactful-crm`, the extension's origin) is
+// seeded from an extension page, then cards are asked for from the x.com fixture page's
+// content script, through the real message path (content script -> service worker -> core
+// -> crm-store.js -> IndexedDB -> core -> content script). Runs a small store first
+// (1,000 customers / 10,000 interactions) so growth is visible, then the big one
+// (100,000 / 1,000,000). Prints figures; asserts nothing (aim: card under 50 ms).
+//   node tests/bench/crm_card.mjs [--small-only] [--customers=N --interactions=M]
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFixtureServer } from '../fixtures/server.mjs';
+import { buildFixtures } from '../fixtures/build.mjs';
+import { launch, siteUrl, expected, extensionPage, inContentScript, waitForOverlays, postCards, DIST } from '../e2e/harness.mjs';
+
+const arg = (name, dflt) => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : dflt;
+};
+const RUNS = process.argv.includes('--small-only')
+  ? [{ customers: 1_000, interactions: 10_000 }]
+  : arg('customers', 0)
+    ? [{ customers: arg('customers'), interactions: arg('interactions', arg('customers') * 10) }]
+    : [{ customers: 1_000, interactions: 10_000 }, { customers: 100_000, interactions: 1_000_000 }];
+const COLD_SAMPLES = 300; // distinct customers, first card each (message path)
+const WARM_ROUNDS = 3; // then every one of them again, this many times, shuffled
+const DOM_SAMPLES = 60; // posts inserted into the page (scan + read_page + card)
+const DIRECT_SAMPLES = 1000; // crm.card() from an extension page: IndexedDB + wasm alone
+const RESTARTS = 5; // service worker stopped, first card after it starts again
+const BATCH = 20_000; // records per readwrite transaction while seeding
+const TARGET_MS = 50;
+
+if (!existsSync(join(DIST, 'manifest.json'))) {
+  console.error('dist/ is missing: run ./build.sh first');
+  process.exit(1);
+}
+
+// ---------- figures ----------
+const q = (xs, p) => {
+  if (!xs.length) return NaN;
+  const s = Float64Array.from(xs).sort();
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+};
+const med = (xs) => q(xs, 0.5);
+const p99 = (xs) => q(xs, 0.99);
+const ms = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-').padStart(7);
+const mib = (b) => `${(b / 1048576).toFixed(1)} MiB`;
+const line = (label, xs) => `  ${label.padEnd(58)} n=${String(xs.length).padStart(4)}  median ${ms(med(xs))} ms  p99 ${ms(p99(xs))} ms  max ${ms(Math.max(...xs))} ms`;
+const t = () => performance.now();
+const secs = (t0) => `${((t() - t0) / 1000).toFixed(1)} s`;
+
+/** Bytes of every file under `dir`. */
+function du(dir) {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += du(p);
+    else if (e.isFile()) n += statSync(p).size;
+  }
+  return n;
+}
+/** IndexedDB directories of the extension's origin under a profile directory. */
+function idbDirs(dir, id, out = []) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const p = join(dir, e.name);
+    if (e.name.includes(id) && /indexeddb/i.test(e.name)) out.push(p);
+    else idbDirs(p, id, out);
+  }
+  return out;
+}
+
+// ---------- extension page: seeding (runs in the page; self-contained functions) ----------
+
+/** Opens the store, builds the synthetic population, writes customers, identities, tickets, notes. */
+async function pageSetup(p) {
+  const B = (window.__crmBench = { p });
+  let s = p.seed >>> 0;
+  const rnd = () => { // mulberry32
+    s = (s + 0x6d2b79f5) | 0;
+    let x = Math.imul(s ^ (s >>> 15), 1 | s);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n) => Math.floor(rnd() * n);
+  const pick = (a) => a[int(a.length)];
+  const H = '0123456789abcdef';
+  const hex = (n) => { let o = ''; for (let i = 0; i < n; i++) o += H[int(16)]; return o; };
+  const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${H[8 + int(4)]}${hex(3)}-${hex(12)}`;
+  const shuffle = (a) => { for (let i = a.length - 1; i > 0; i--) { const j = int(i + 1); const x = a[i]; a[i] = a[j]; a[j] = x; } return a; };
+  Object.assign(B, { rnd, int, pick, uuid, shuffle });
+
+  const t0 = performance.now();
+  B.db = await new Promise((resolve, reject) => {
+    const r = indexedDB.open('tactful-crm', 1);
+    r.onupgradeneeded = (e) => { // exactly as crm-store.js's upgrade()
+      const db = r.result;
+      if (e.oldVersion < 1) {
+        db.createObjectStore('customers', { keyPath: 'id' });
+        db.createObjectStore('identities', { keyPath: 'key' });
+        const i = db.createObjectStore('interactions', { keyPath: 'id' });
+        i.createIndex('by_customer', ['customer_id', 'at']);
+        const tk = db.createObjectStore('tickets', { keyPath: ['customer_id', 'id'] });
+        tk.createIndex('by_customer', 'customer_id');
+        const n = db.createObjectStore('notes', { keyPath: 'id' });
+        n.createIndex('by_customer', 'customer_id');
+      }
+    };
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const write = (stores, fill) => new Promise((resolve, reject) => {
+    const tx = B.db.transaction(stores, 'readwrite', { durability: 'relaxed' });
+    fill(tx);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error('aborted'));
+  });
+  B.write = write;
+
+  const N = p.customers, M = p.interactions, special = p.special;
+  // Interactions per customer: the fixture's authors get fixed counts; the rest follow a
+  // Zipf-like law 1 + floor(A / (rank + b)), ranks shuffled over customers, A fitted so
+  // the total is exactly M.
+  const counts = new Int32Array(N);
+  let fixed = 0;
+  special.forEach((sp, i) => { counts[i] = sp.count; fixed += sp.count; });
+  const rest = N - special.length, target = M - fixed, b = Math.max(5, rest / 2000);
+  const total = (A) => { let sum = 0; for (let r = 0; r < rest; r++) sum += 1 + Math.floor(A / (r + 1 + b)); return sum; };
+  let lo = 0, hi = target * 4;
+  for (let k = 0; k < 60; k++) { const mid = (lo + hi) / 2; if (total(mid) <= target) lo = mid; else hi = mid; }
+  const ranks = shuffle(Int32Array.from({ length: rest }, (_, i) => i + special.length));
+  let sum = fixed;
+  for (let r = 0; r < rest; r++) { counts[ranks[r]] = 1 + Math.floor(lo / (r + 1 + b)); sum += counts[ranks[r]]; }
+  for (let r = 0; sum < M; r = (r + 1) % rest) { counts[ranks[r]]++; sum++; }
+  B.counts = counts;
+
+  const FIRST = ['Ana', 'Ben', 'Chloé', 'Dmitri', 'Emma', 'Farah', 'Giulia', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Lars', 'Maya', 'Noah', 'Olga', 'Pedro', 'Quinn', 'Rosa', 'Sami', 'Tomás', 'Uma', 'Vik', 'Wen', 'Yara', 'Zoe'];
+  const LAST = ['Smith', 'García', 'Müller', 'Rossi', 'Nowak', 'Kim', 'Okafor', 'Dubois', 'Silva', 'Jensen', 'Haddad', 'Ivanova', 'Tanaka', 'Brown', 'Novak', 'Costa'];
+  const now = p.now, DAY = 86_400_000, YEAR = 365 * DAY;
+  B.ids = new Array(N);
+  B.handles = new Array(N);
+  B.names = new Array(N);
+  B.nets = new Uint8Array(N); // bit 1: instagram, bit 2: email
+  let identities = 0;
+  for (let from = 0; from < N; from += p.batch) {
+    const to = Math.min(N, from + p.batch);
+    await write(['customers', 'identities'], (tx) => {
+      const cs = tx.objectStore('customers'), is = tx.objectStore('identities');
+      for (let i = from; i < to; i++) {
+        const sp = special[i];
+        const id = uuid(), handle = sp ? sp.handle : `user${i}`, name = sp ? sp.name : `${pick(FIRST)} ${pick(LAST)}`;
+        const ids = [{ network: 'x', value: handle }];
+        if (rnd() < 0.3) { ids.push({ network: 'instagram', value: `${handle}.ig` }); B.nets[i] |= 1; }
+        if (sp || rnd() < 0.4) { ids.push({ network: 'email', value: `${handle}@example.com` }); B.nets[i] |= 2; }
+        B.ids[i] = id; B.handles[i] = handle; B.names[i] = name;
+        cs.put({ id, display_names: [name], identities: ids, tags: rnd() < 0.1 ? ['vip'] : [], created_at: now - YEAR - int(YEAR), updated_at: now - int(30 * DAY) });
+        for (const x of ids) { is.put({ key: `${x.network}:${x.value}`, customer_id: id }); identities++; }
+      }
+    });
+  }
+
+  // Tickets: most heavy customers and a few others; notes on some.
+  let tickets = 0, notes = 0;
+  const SUBJECTS = ['Router replacement', 'Refund for order AC-', 'Missed technician visit', 'Double charge', 'Parcel lost in transit', 'Wi-Fi drops every evening', 'Address change', 'Invoice with VAT number'];
+  const STATUS = [['open', true], ['new', true], ['stalled', true], ['resolved', false], ['resolved', false], ['rejected', false]];
+  for (let from = 0; from < N; from += p.batch) {
+    const to = Math.min(N, from + p.batch);
+    await write(['tickets', 'notes'], (tx) => {
+      const ts = tx.objectStore('tickets'), ns = tx.objectStore('notes');
+      for (let i = from; i < to; i++) {
+        const k = special[i] ? special[i].tickets : counts[i] >= 50 ? (rnd() < 0.6 ? 1 + int(4) : 0) : rnd() < 0.03 ? 1 + int(2) : 0;
+        for (let j = 0; j < k; j++) {
+          const tid = String(10000 + tickets);
+          const [status, open] = special[i] ? (j === 0 ? ['open', true] : ['resolved', false]) : pick(STATUS);
+          ts.put({ customer_id: B.ids[i], id: tid, ticket: { id: tid, subject: `${pick(SUBJECTS)}${int(90000)}`, status, open, link: `https://rt.example.com/Ticket/Display.html?id=${tid}`, updated_at: now - int(YEAR) } });
+          tickets++;
+        }
+        if (rnd() < 0.02 || special[i]) { ns.put({ id: uuid(), customer_id: B.ids[i], text: 'Prefers email; speaks Spanish and English.', agent: 'jm', at: now - int(YEAR) }); notes++; }
+      }
+    });
+  }
+
+  // Which customer each interaction belongs to, in arrival order (times spread over a year).
+  const who = new Int32Array(M);
+  for (let i = 0, k = 0; i < N; i++) for (let j = 0; j < counts[i]; j++) who[k++] = i;
+  B.who = shuffle(who);
+  B.next = 0;
+
+  const IN = ['my router keeps dropping the connection every evening', 'the parcel never arrived and tracking has not moved in a week', 'I was charged twice for order AC-20431', 'the app logs me out every single time I open it', 'when will the refund reach my card?', 'the replacement works perfectly, thank you so much', 'nobody has answered my email from last Tuesday', 'the technician did not show up for the appointment', 'how do I change the delivery address on my order?', 'the firmware update broke the wifi on my extender', 'I love the new plan, the speed is great', 'your chat agent closed my case without fixing anything', 'is there an outage in my area right now?', 'I need an invoice with my company VAT number', 'the product arrived damaged and the box was crushed', 'third time asking, this is ridiculous', 'can I upgrade without a new contract?', 'the lights on the modem are blinking orange'];
+  const OUT = ['Sorry about the trouble!', 'Thanks for your patience while we look into it.', 'Could you DM us your order number and postcode?', 'We have escalated this to our delivery team.', 'Your replacement shipped today and should arrive by Friday.', 'We refunded the duplicate charge; allow 3-5 working days.', 'Glad to hear it works now!', 'Please restart the router and tell us which lights are on.', 'A technician will call you tomorrow morning to rebook.', 'You can change the address under Orders > Delivery.', 'There is a local outage; engineers expect it fixed by 6pm.'];
+  B.inPool = IN;
+  B.outPool = OUT;
+  B.text = (pool) => {
+    const len = 60 + int(141);
+    let out = pick(pool);
+    while (out.length < len) out += ' ' + pick(pool).replace(/^./, (c) => c.toUpperCase()) + '.';
+    if (out.length > 200) { out = out.slice(0, 200); const sp = out.lastIndexOf(' '); if (sp > 60) out = out.slice(0, sp); }
+    return out;
+  };
+  B.t0 = now - YEAR;
+  const cs = Array.from(counts).sort((a, c) => c - a);
+  return { ms: performance.now() - t0, identities, tickets, notes, max: cs[0], p99: cs[Math.floor(N * 0.01)], median: cs[Math.floor(N / 2)], over100: cs.filter((c) => c >= 100).length };
+}
+
+/** Writes the next `n` interactions (BATCH per transaction). */
+async function pageInteractions(n) {
+  const B = window.__crmBench, { rnd, int, pick, uuid } = B, M = B.p.interactions, YEAR = 365 * 86_400_000;
+  const t0 = performance.now();
+  const end = Math.min(M, B.next + n);
+  while (B.next < end) {
+    const to = Math.min(end, B.next + B.p.batch);
+    const from = B.next;
+    await B.write(['interactions'], (tx) => {
+      const st = tx.objectStore('interactions');
+      for (let k = from; k < to; k++) {
+        const c = B.who[k];
+        const at = B.t0 + Math.floor(((k + rnd()) * YEAR) / M);
+        const r = rnd();
+        const channel = B.nets[c] & 1 && rnd() < 0.2 ? 'instagram' : B.nets[c] & 2 && rnd() < 0.1 ? 'email' : 'x';
+        const inbound = r < 0.5;
+        const kind = inbound ? 'post' : r < 0.9 ? 'reply' : r < 0.98 ? 'suggestion_used' : 'handoff';
+        st.put({
+          id: inbound && channel === 'x' ? `post:https://x.com/${B.handles[c]}/status/${1800000000000000000 + k}` : uuid(),
+          customer_id: B.ids[c],
+          channel,
+          kind,
+          direction: inbound ? 'inbound' : 'outbound',
+          permalink: channel === 'x' ? `https://x.com/${B.handles[c]}/status/${1800000000000000000 + k}` : null,
+          text: B.text(inbound ? B.inPool : B.outPool),
+          agent: inbound ? null : pick(['jm', 'ana', 'sam', 'lee']),
+          at,
+          tone_findings: !inbound && rnd() < 0.1 ? ['blame_customer'] : [],
+          sentiment: inbound ? Math.round((rnd() * 2 - 1) * 100) / 100 : null,
+        });
+      }
+    });
+    B.next = to;
+  }
+  return { ms: performance.now() - t0, done: B.next };
+}
+
+/** Samples: `uniform` customers at random, `heavy` among those with >= 100 interactions. */
+function pageSamples({ uniform, heavy, extra }) {
+  const B = window.__crmBench, N = B.p.customers, skip = B.p.special.length;
+  const heavyIdx = [];
+  for (let i = skip; i < N; i++) if (B.counts[i] >= 100) heavyIdx.push(i);
+  const chosen = new Set();
+  const take = (i) => chosen.add(i);
+  while (chosen.size < Math.min(uniform, N - skip)) take(skip + B.int(N - skip));
+  B.shuffle(heavyIdx).slice(0, heavy).forEach(take);
+  const out = [...chosen].map((i) => ({ i, handle: B.handles[i], name: B.names[i], count: B.counts[i] }));
+  B.shuffle(out);
+  const more = [];
+  for (let k = 0; k < extra; k++) { let i; do { i = skip + B.int(N - skip); } while (chosen.has(i)); chosen.add(i); more.push({ i, handle: B.handles[i], name: B.names[i], count: B.counts[i] }); }
+  const special = B.p.special.map((sp, i) => ({ i, handle: sp.handle, name: sp.name, count: B.counts[i] }));
+  return { samples: out, more, special };
+}
+
+/**
+ * crm.card() called from this extension page (same origin, same IndexedDB as the worker):
+ * the IndexedDB + wasm part alone, plus a breakdown of the read path and two variants.
+ */
+async function pageDirect({ samples, rounds }) {
+  const crm = await import('/crm-store.js');
+  const wasm = await import('/pkg/tactful.js'); // options.js already initialised it
+  const now = Date.now();
+  const who = (c) => ({ identities: [{ network: 'x', value: c.handle }], display_name: c.name });
+  const t = () => performance.now();
+  let s0 = t();
+  await crm.card(who(samples[0]), now); // opens the database
+  const open = t() - s0;
+  const cold = [], warm = [];
+  for (const c of samples.slice(1)) { s0 = t(); const card = await crm.card(who(c), now); cold.push(t() - s0); if (!card.summary.includes(`${c.count} interaction`)) throw new Error(`wrong card for ${c.handle}: ${card.summary}`); }
+  const order = samples.slice(1);
+  for (let r = 0; r < rounds; r++) for (const c of window.__crmBench.shuffle(order)) { s0 = t(); await crm.card(who(c), now); warm.push(t() - s0); }
+
+  // Breakdown: the same steps as crm-store.js's card(), timed one by one.
+  const db = await crm.open();
+  const done = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+  const STORES = ['customers', 'identities', 'interactions', 'tickets', 'notes'];
+  const steps = { owners: [], customer: [], count: [], cursor40: [], tickets: [], notes: [], wasm_card: [], total: [] };
+  const variants = { parallel_cursor: [], parallel_getAllRecords: [] };
+  const hasGAR = typeof IDBIndex.prototype.getAllRecords === 'function';
+  for (const c of window.__crmBench.shuffle(order).slice(0, 300)) {
+    const w = who(c);
+    let a = t();
+    const start = a;
+    const lap = (k) => { const b = t(); steps[k].push(b - a); a = b; };
+    const tx = db.transaction(STORES, 'readonly');
+    const keys = wasm.crm_identity_keys(w);
+    const own = await Promise.all(keys.map(async (k) => { const row = await done(tx.objectStore('identities').get(k)); return row ? row.customer_id : null; }));
+    const r = wasm.crm_resolve(w, own);
+    lap('owners');
+    const customer = await done(tx.objectStore('customers').get(r.id));
+    lap('customer');
+    const index = tx.objectStore('interactions').index('by_customer');
+    const range = IDBKeyRange.bound([r.id, -Infinity], [r.id, Infinity]);
+    const total = await done(index.count(range));
+    lap('count');
+    const items = [];
+    await new Promise((res, rej) => {
+      const cur = index.openCursor(range, 'prev');
+      cur.onsuccess = () => { const x = cur.result; if (!x || items.length >= 40) return res(); items.push(x.value); x.continue(); };
+      cur.onerror = () => rej(cur.error);
+    });
+    lap('cursor40');
+    const tickets = await done(tx.objectStore('tickets').index('by_customer').getAll(r.id));
+    lap('tickets');
+    const notes = await done(tx.objectStore('notes').index('by_customer').getAll(r.id));
+    lap('notes');
+    wasm.crm_card(customer, items, tickets.map((x) => x.ticket), notes, total, now);
+    lap('wasm_card');
+    steps.total.push(t() - start);
+
+    // Variant A: after resolving, every read issued at once (one transaction, pipelined).
+    for (const useGAR of hasGAR ? [false, true] : [false]) {
+      const b0 = t();
+      const tx2 = db.transaction(STORES, 'readonly');
+      const own2 = await Promise.all(keys.map(async (k) => { const row = await done(tx2.objectStore('identities').get(k)); return row ? row.customer_id : null; }));
+      const r2 = wasm.crm_resolve(w, own2);
+      const idx = tx2.objectStore('interactions').index('by_customer');
+      const rg = IDBKeyRange.bound([r2.id, -Infinity], [r2.id, Infinity]);
+      const list = useGAR
+        ? done(idx.getAllRecords({ query: rg, count: 40, direction: 'prev' })).then((rs) => rs.map((x) => x.value))
+        : new Promise((res, rej) => {
+          const out = [];
+          const cur = idx.openCursor(rg, 'prev');
+          cur.onsuccess = () => { const x = cur.result; if (!x || out.length >= 40) return res(out); out.push(x.value); x.continue(); };
+          cur.onerror = () => rej(cur.error);
+        });
+      const [cu, tot, its, tks, nts] = await Promise.all([done(tx2.objectStore('customers').get(r2.id)), done(idx.count(rg)), list, done(tx2.objectStore('tickets').index('by_customer').getAll(r2.id)), done(tx2.objectStore('notes').index('by_customer').getAll(r2.id))]);
+      const card = wasm.crm_card(cu, its, tks.map((x) => x.ticket), nts, tot, now);
+      if (card.summary !== wasm.crm_card(customer, items, tickets.map((x) => x.ticket), notes, total, now).summary) throw new Error('variant differs');
+      variants[useGAR ? 'parallel_getAllRecords' : 'parallel_cursor'].push(t() - b0);
+    }
+  }
+  return { open, cold, warm, steps, variants, hasGAR };
+}
+
+// ---------- content-script world of the x.com page ----------
+
+/** Fabricated read_page + customer_card for each sample, one at a time, then warm rounds. */
+const csMessagePath = (samples, rounds, tag) => `(async () => {
+  const samples = ${JSON.stringify(samples)};
+  const send = (m) => chrome.runtime.sendMessage(m);
+  const out = { cold: [], warm: [], readPage: [], bad: [] };
+  const key = (c) => '${tag}' + c.i;
+  for (const c of samples) {
+    const raw = { key: key(c), author_name: c.name, handle: '/' + c.handle, text: 'Any news on my order?', time: new Date().toISOString(), permalink: '/' + c.handle + '/status/' + (1900000000000000000n + BigInt(c.i)) };
+    let s = performance.now();
+    const rp = await send({ kind: 'read_page', posts: [raw], settled: false, background: 'rgb(255, 255, 255)' });
+    out.readPage.push(performance.now() - s);
+    if (rp.kind !== 'overlay') { out.bad.push(JSON.stringify(rp)); continue; }
+    s = performance.now();
+    const r = await send({ kind: 'customer_card', post_key: key(c) });
+    out.cold.push(performance.now() - s);
+    if (r.kind !== 'customer_card' || !r.card.summary.includes(c.count + ' interaction')) out.bad.push(c.handle + ': ' + JSON.stringify(r).slice(0, 200));
+  }
+  for (let k = 0; k < ${rounds}; k++) {
+    const order = samples.slice().sort(() => Math.random() - 0.5);
+    for (const c of order) { const s = performance.now(); await send({ kind: 'customer_card', post_key: key(c) }); out.warm.push(performance.now() - s); }
+  }
+  return out;
+})()`;
+
+/**
+ * Real posts: a reply cell is cloned with another author and inserted into the timeline;
+ * the content script reads it (MutationObserver -> scan -> read_page), draws its card and
+ * asks for the customer card. chrome.runtime.sendMessage is wrapped in this world to time it.
+ */
+const csDomPath = (samples) => `(async () => {
+  const samples = ${JSON.stringify(samples)};
+  if (!globalThis.__benchLog) {
+    globalThis.__benchLog = new Map();
+    const orig = chrome.runtime.sendMessage.bind(chrome.runtime);
+    chrome.runtime.sendMessage = (msg, ...rest) => {
+      const s = performance.now();
+      const p = orig(msg, ...rest);
+      if (msg && msg.kind === 'customer_card') p.then((r) => __benchLog.set(msg.post_key, { s, e: performance.now(), r }));
+      return p;
+    };
+  }
+  const tmplArticle = [...document.querySelectorAll('article[data-testid="tweet"]')].find((a) => a.querySelector('a[href="/marco_b"]'));
+  const cell = tmplArticle.closest('[data-testid="cellInnerDiv"]');
+  const out = { card: [], insertToCard: [], bad: [] };
+  for (const c of samples) {
+    const clone = cell.cloneNode(true);
+    clone.querySelectorAll('tactful-overlay').forEach((o) => o.remove());
+    for (const a of clone.querySelectorAll('a[href^="/marco_b"]')) a.setAttribute('href', a.getAttribute('href').replace('/marco_b', '/' + c.handle).replace(/status\\/\\d+/, 'status/' + (1900000000000000000n + BigInt(c.i))));
+    const nameSpan = clone.querySelector('[data-testid="User-Name"] a[role="link"] span span') || clone.querySelector('[data-testid="User-Name"] a[role="link"] span');
+    nameSpan.textContent = c.name;
+    clone.querySelectorAll('a[href^="/"]').forEach((a) => { if (a.textContent.trim() === '@marco_b') a.textContent = '@' + c.handle; });
+    const art = clone.querySelector('article');
+    const s = performance.now();
+    cell.parentElement.append(clone);
+    let got = null;
+    for (let k = 0; k < 1000 && !got; k++) {
+      await new Promise((r) => setTimeout(r, 2));
+      const key = tactfulShared.postKeyFor(art);
+      got = key && __benchLog.get(key);
+    }
+    if (!got) { out.bad.push(c.handle + ': no card'); continue; }
+    out.card.push(got.e - got.s);
+    out.insertToCard.push(got.e - s);
+    if (got.r.kind !== 'customer_card' || !got.r.card.summary.includes(c.count + ' interaction')) out.bad.push(c.handle + ': ' + JSON.stringify(got.r).slice(0, 200));
+  }
+  return out;
+})()`;
+
+/** Stops the extension's service worker (DevTools protocol). */
+async function stopWorker(context, extPage) {
+  const cdp = await context.newCDPSession(extPage);
+  try {
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+// ---------- one run ----------
+
+const xe = expected('x');
+const authors = xe.posts.filter((p) => !p.is_brand);
+// The fixture page's customers, with fixed histories: the first post's author is heavy.
+const SPECIAL_COUNTS = [500, 1000, 100, 20, 3];
+const special = authors.map((p, i) => ({ handle: p.handle.toLowerCase(), name: p.author_name.slice(0, 40), count: SPECIAL_COUNTS[i] ?? 5, tickets: i === 0 ? 2 : 0 }));
+
+async function run({ customers, interactions }, server) {
+  const label = `${customers.toLocaleString('en')} customers / ${interactions.toLocaleString('en')} interactions`;
+  console.log(`\n=== ${label} ===`);
+  const res = { label, customers, interactions };
+  const browser = await launch({ port: server.port });
+  try {
+    const ext = await extensionPage(browser.context, browser.extensionId);
+    // Profile directory, for the on-disk size.
+    const ver = await browser.context.newPage();
+    await ver.goto('chrome://version');
+    const profilePath = (await ver.evaluate(() => document.getElementById('profile_path')?.textContent || '')).trim();
+    await ver.close();
+
+    // --- seed ---
+    const T0 = t();
+    const setup = await ext.evaluate(pageSetup, { customers, interactions, special, seed: 20261123, now: Date.now(), batch: BATCH });
+    console.log(`seed: ${customers} customers, ${setup.identities} identities, ${setup.tickets} tickets, ${setup.notes} notes written in ${(setup.ms / 1000).toFixed(1)} s`);
+    console.log(`      interactions per customer: max ${setup.max}, p99 ${setup.p99}, median ${setup.median}; ${setup.over100} customers with >= 100; ${special[0].handle} (x fixture's first customer post) has ${special[0].count}`);
+    const step = Math.max(BATCH, Math.ceil(interactions / 10 / BATCH) * BATCH);
+    const T1 = t();
+    for (let done = 0; done < interactions;) {
+      const r = await ext.evaluate(pageInteractions, step);
+      done = r.done;
+      const rate = done / ((t() - T1) / 1000);
+      console.log(`      interactions ${done.toLocaleString('en').padStart(9)} / ${interactions.toLocaleString('en')}  (${Math.round(rate).toLocaleString('en')}/s)`);
+    }
+    res.seedS = (t() - T0) / 1000;
+    res.seedInteractionsS = (t() - T1) / 1000;
+    const picks = await ext.evaluate(pageSamples, { uniform: Math.round(COLD_SAMPLES * 2 / 3), heavy: COLD_SAMPLES - Math.round(COLD_SAMPLES * 2 / 3), extra: DOM_SAMPLES + DIRECT_SAMPLES });
+    await ext.evaluate(() => { window.__crmBench.db.close(); });
+    console.log(`seeded in ${res.seedS.toFixed(1)} s (interactions ${res.seedInteractionsS.toFixed(1)} s, ${BATCH.toLocaleString('en')} records per transaction, durability 'relaxed')`);
+
+    // --- size ---
+    const est = await ext.evaluate(() => navigator.storage.estimate());
+    res.estimate = est.usage;
+    res.estimateIdb = est.usageDetails?.indexedDB;
+    const dirs = profilePath && existsSync(profilePath) ? idbDirs(profilePath, browser.extensionId) : [];
+    res.disk = dirs.reduce((n, d) => n + du(d), 0);
+    console.log(`size: navigator.storage.estimate() usage ${mib(est.usage)} (indexedDB ${est.usageDetails?.indexedDB !== undefined ? mib(est.usageDetails.indexedDB) : '?'}); on disk ${mib(res.disk)} in ${dirs.map((d) => d.replace(profilePath, '<profile>')).join(', ') || '(not found)'}`);
+
+    // --- x.com page: the fixture's posts get their cards (the worker opens the DB here) ---
+    const page = await browser.context.newPage();
+    const tp = t();
+    await page.goto(siteUrl('x'));
+    await waitForOverlays(page, (o) => postCards(o).length >= xe.posts.length && new RegExp(`${special[0].count} interactions`).test(o.map((x) => x.text).join('\n')), 30000);
+    console.log(`x.com fixture: page load -> ${special[0].handle}'s card showing "${special[0].count} interactions": ${(t() - tp).toFixed(0)} ms (includes page load and polling every 100 ms)`);
+
+    // The fixture's own posts by their real keys (content script's keys).
+    const fixtureKeys = await inContentScript(page, `(async () => { await tactfulShared.profile; return [...document.querySelectorAll('article[data-testid="tweet"]')].map((a) => tactfulShared.postKeyFor(a)); })()`);
+    const realKeyTimes = await inContentScript(page, `(async () => {
+      const keys = ${JSON.stringify(fixtureKeys)};
+      const out = {};
+      for (const k of keys) {
+        const ts = [];
+        let summary = '';
+        for (let i = 0; i < 40; i++) { const s = performance.now(); const r = await chrome.runtime.sendMessage({ kind: 'customer_card', post_key: k }); ts.push(performance.now() - s); summary = r.card ? r.card.summary : r.message; }
+        out[k] = { ts, summary };
+      }
+      return out;
+    })()`);
+
+    // --- message path, many customers ---
+    console.log(`message path: ${picks.samples.length} customers (${picks.samples.filter((c) => c.count >= 100).length} with >= 100 interactions), first card each, then ${WARM_ROUNDS} warm rounds…`);
+    const mp = await inContentScript(page, csMessagePath(picks.samples, WARM_ROUNDS, 'b'));
+    if (mp.bad.length) console.log(`  !! ${mp.bad.length} wrong answers, e.g. ${mp.bad.slice(0, 3).join(' | ')}`);
+    const heavyIdx = new Set(picks.samples.map((c, k) => (c.count >= 100 ? k : -1)).filter((k) => k >= 0));
+    res.cold = mp.cold;
+    res.coldHeavy = mp.cold.filter((_, k) => heavyIdx.has(k));
+    res.coldLight = mp.cold.filter((_, k) => !heavyIdx.has(k));
+    res.warm = mp.warm;
+    res.readPage = mp.readPage;
+
+    // --- real DOM path ---
+    console.log(`DOM path: ${DOM_SAMPLES} posts inserted into the x.com page one by one…`);
+    const dp = await inContentScript(page, csDomPath(picks.more.slice(0, DOM_SAMPLES)));
+    if (dp.bad.length) console.log(`  !! ${dp.bad.length} problems, e.g. ${dp.bad.slice(0, 3).join(' | ')}`);
+    res.domCard = dp.card;
+    res.domInsert = dp.insertToCard;
+
+    // --- worker restarts ---
+    console.log(`worker restarts: ${RESTARTS}× stop the service worker, then read_page + the first card…`);
+    res.restartWake = [];
+    res.restartCard = [];
+    const heavy = picks.samples.filter((c) => c.count >= 100);
+    for (let k = 0; k < RESTARTS; k++) {
+      await stopWorker(browser.context, ext);
+      await new Promise((r) => setTimeout(r, 500));
+      const c = heavy[k % heavy.length] || picks.samples[k];
+      const r = await inContentScript(page, `(async () => {
+        const raw = { key: 'r${k}', author_name: ${JSON.stringify(c.name)}, handle: '/${c.handle}', text: 'Hello?', time: new Date().toISOString(), permalink: '/${c.handle}/status/1' };
+        let s = performance.now();
+        const rp = await chrome.runtime.sendMessage({ kind: 'read_page', posts: [raw], settled: false, background: 'rgb(255, 255, 255)' });
+        const wake = performance.now() - s;
+        s = performance.now();
+        const r = await chrome.runtime.sendMessage({ kind: 'customer_card', post_key: 'r${k}' });
+        return { wake, card: performance.now() - s, ok: r.kind === 'customer_card' && r.card.summary.includes('${c.count} interaction'), rp: rp.kind };
+      })()`);
+      if (!r.ok) console.log(`  !! restart ${k}: ${JSON.stringify(r)}`);
+      res.restartWake.push(r.wake);
+      res.restartCard.push(r.card);
+    }
+    await page.close();
+
+    // --- IndexedDB + wasm alone, from an extension page ---
+    console.log(`crm.card() from an extension page: ${DIRECT_SAMPLES} other customers…`);
+    const ext2 = await extensionPage(browser.context, browser.extensionId);
+    await ext2.evaluate(() => { window.__crmBench = { shuffle: (a) => { for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; } return a; } }; });
+    const direct = await ext2.evaluate(pageDirect, { samples: [picks.special[0], ...picks.more.slice(DOM_SAMPLES)], rounds: 1 });
+    res.direct = direct;
+
+    // --- report this run ---
+    console.log(`\nresults, ${label}:`);
+    console.log(line('message path, first card per customer (all)', res.cold));
+    console.log(line('  customers with < 100 interactions', res.coldLight));
+    console.log(line('  customers with >= 100 interactions', res.coldHeavy));
+    console.log(line(`message path, warm (same customers again, ${WARM_ROUNDS}×)`, res.warm));
+    for (const [k, v] of Object.entries(realKeyTimes)) console.log(line(`fixture post ${k} (real key), repeated: "${v.summary}"`, v.ts));
+    console.log(line('DOM path: customer_card round trip', res.domCard));
+    console.log(line('DOM path: post inserted -> card answer (scan+read+card)', res.domInsert));
+    console.log(line('after a worker stop: first message (worker start, read_page)', res.restartWake));
+    console.log(line('after a worker stop: first card (opens the DB)', res.restartCard));
+    console.log(line('read_page (1 post) round trip', res.readPage));
+    console.log(`  crm.card() from an extension page (IndexedDB + wasm, no messaging): first call, opening the DB: ${direct.open.toFixed(1)} ms`);
+    console.log(line('  crm.card() direct, first call per customer', direct.cold));
+    console.log(line('  crm.card() direct, warm', direct.warm));
+    console.log('  read path breakdown (300 customers, steps as in crm-store.js card()):');
+    for (const [k, v] of Object.entries(direct.steps)) console.log(line(`    ${k}`, v));
+    for (const [k, v] of Object.entries(direct.variants)) console.log(line(`    variant: ${k}`, v));
+    if (!direct.hasGAR) console.log('    (IDBIndex.getAllRecords not available in this Chromium)');
+    return res;
+  } finally {
+    await browser.close();
+  }
+}
+
+const TSTART = t();
+await buildFixtures();
+const server = await startFixtureServer({ port: 0 });
+const results = [];
+try {
+  for (const r of RUNS) results.push(await run(r, server));
+} finally {
+  await server.close();
+}
+
+console.log(`\n=== summary (aim: card under ${TARGET_MS} ms; figures in ms; total run ${secs(TSTART)}) ===`);
+const head = ['store', 'seed s', 'IDB estimate', 'IDB on disk', 'first card med', 'p99', 'heavy first med', 'p99', 'warm med', 'p99', 'DOM insert->card med', 'p99', 'after worker stop med', 'direct med', 'p99'];
+const rows = results.map((r) => [
+  `${(r.customers / 1000).toLocaleString('en')}k / ${(r.interactions / 1000).toLocaleString('en')}k`,
+  r.seedS.toFixed(1), mib(r.estimate), mib(r.disk),
+  med(r.cold).toFixed(1), p99(r.cold).toFixed(1), med(r.coldHeavy).toFixed(1), p99(r.coldHeavy).toFixed(1),
+  med(r.warm).toFixed(1), p99(r.warm).toFixed(1), med(r.domInsert).toFixed(1), p99(r.domInsert).toFixed(1),
+  med(r.restartCard).toFixed(1), med(r.direct.cold).toFixed(1), p99(r.direct.cold).toFixed(1),
+]);
+const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+console.log(head.map((h, k) => h.padStart(widths[k])).join(' | '));
+for (const r of rows) console.log(r.map((c, k) => c.padStart(widths[k])).join(' | '));
+const big = results[results.length - 1];
+const worst = Math.max(p99(big.cold), p99(big.warm));
+console.log(`\n${big.label}: first card p99 ${p99(big.cold).toFixed(1)} ms, warm p99 ${p99(big.warm).toFixed(1)} ms -> ${worst < TARGET_MS ? 'within' : 'OVER'} the ${TARGET_MS} ms aim`);
