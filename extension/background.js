@@ -93,6 +93,8 @@ async function crmAdmin(msg) {
       }
       case 'crm_test': return { kind: 'crm_test', ...(await remote.test(msg.config ?? null)) };
       case 'crm_status': return { kind: 'crm_status', ...(await remote.status()) };
+      case 'crm_customer_export': return { kind: 'crm_customer_export', snapshot: await crm.exportCustomer(msg.network, msg.value) };
+      case 'crm_customer_delete': return { kind: 'crm_customer_deleted', ...(await crm.deleteCustomer(msg.network, msg.value)) };
       case 'crm_send_now': await remote.sendNow(); return { kind: 'crm_status', ...(await remote.status()) };
       case 'crm_resolve': await remote.resolve(msg.seq, !!msg.retry); return { kind: 'crm_status', ...(await remote.status()) };
       default: return { kind: 'error', message: `unknown CRM request ${msg.kind}` };

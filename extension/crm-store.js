@@ -2,7 +2,7 @@
 // author is, what a customer record becomes, what the card shows) come from the Rust core;
 // this file only reads and writes records. The database lives under the extension's
 // origin: no page or content script can open it.
-import { crm_identity_keys, crm_resolve, crm_upsert, crm_card, crm_unknown_card, crm_check_import } from './pkg/tactful.js';
+import { crm_identity_key, crm_identity_keys, crm_resolve, crm_upsert, crm_card, crm_unknown_card, crm_check_import } from './pkg/tactful.js';
 
 const DB_NAME = 'tactful-crm';
 // Bump with a step in upgrade() when the stores change; older databases are migrated.
@@ -170,4 +170,45 @@ export async function setSetting(/** @type {string} */ key, /** @type {any} */ v
   if (value === undefined) tx.objectStore('settings').delete(key);
   else tx.objectStore('settings').put(value, key);
   await finished(tx);
+}
+
+/** The customer who owns an identity typed by an agent (network + handle or email). */
+async function ownerOf(/** @type {IDBTransaction} */ tx, /** @type {string} */ network, /** @type {string} */ value) {
+  const row = await done(tx.objectStore('identities').get(crm_identity_key(network, value)));
+  if (!row) throw new Error(`No customer with ${network === 'email' ? value : `@${value.replace(/^@/, '')} on ${network}`} in the local CRM.`);
+  return row.customer_id;
+}
+
+/** Everything the local CRM holds about one customer (a privacy request's export). */
+export async function exportCustomer(/** @type {string} */ network, /** @type {string} */ value) {
+  const db = await open();
+  const tx = db.transaction(STORES, 'readonly');
+  const id = await ownerOf(tx, network, value);
+  const customer = await done(tx.objectStore('customers').get(id));
+  const { items } = await recent(tx, id, Infinity);
+  const tickets = await done(tx.objectStore('tickets').index('by_customer').getAll(id));
+  const notes = await done(tx.objectStore('notes').index('by_customer').getAll(id));
+  return { schema: 2, customers: [customer], interactions: items.reverse(), tickets: tickets.map((/** @type {any} */ t) => [id, t.ticket]), notes };
+}
+
+/** Erases a customer and everything about them, in one transaction. */
+export async function deleteCustomer(/** @type {string} */ network, /** @type {string} */ value) {
+  const db = await open();
+  const tx = db.transaction(STORES, 'readwrite');
+  const id = await ownerOf(tx, network, value);
+  const customer = await done(tx.objectStore('customers').get(id));
+  tx.objectStore('customers').delete(id);
+  for (const key of crm_identity_keys({ identities: customer.identities, display_name: null })) tx.objectStore('identities').delete(key);
+  const byCustomer = (/** @type {string} */ store) => new Promise((resolve, reject) => {
+    const range = store === 'interactions' ? IDBKeyRange.bound([id, -Infinity], [id, Infinity]) : IDBKeyRange.only(id);
+    const cur = tx.objectStore(store).index('by_customer').openCursor(range);
+    let n = 0;
+    cur.onsuccess = () => { const c = cur.result; if (!c) return resolve(n); c.delete(); n += 1; c.continue(); };
+    cur.onerror = () => reject(cur.error);
+  });
+  const interactions = await byCustomer('interactions');
+  await byCustomer('tickets');
+  await byCustomer('notes');
+  await finished(tx);
+  return { interactions };
 }

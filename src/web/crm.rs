@@ -24,6 +24,12 @@ pub fn crm_identity_keys(who: JsValue) -> Result<JsValue, JsValue> {
     out(&who.identities.iter().map(Identity::key).collect::<Vec<_>>())
 }
 
+/// The storage key of one identity typed by an agent ("x", "@Dana_Reyes" -> "x:dana_reyes").
+#[wasm_bindgen]
+pub fn crm_identity_key(network: String, value: String) -> String {
+    Identity::new(&network, &value).key()
+}
+
 /// Which customer a post's author is, given the owner of each identity key (same order
 /// as `crm_identity_keys`, `null` where nobody): `{kind: "existing"|"new"|"conflict", id}`.
 #[wasm_bindgen]

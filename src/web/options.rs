@@ -189,6 +189,7 @@ fn options() -> Html {
             } }
           </p>
           <super::options_crm::CrmSettings />
+          <super::options_crm::PrivacyRequests />
         </main>
     }
 }

@@ -187,3 +187,96 @@ pub fn crm_settings() -> Html {
       </section>
     }
 }
+
+/// A customer's privacy request: export everything the local CRM holds about them, or
+/// erase it.
+#[function_component(PrivacyRequests)]
+pub fn privacy_requests() -> Html {
+    let network = use_state(|| "x".to_string());
+    let value = use_state(String::new);
+    let note = use_state(|| Note::None);
+    let armed = use_state(|| false);
+    let on_network = {
+        let network = network.clone();
+        Callback::from(move |e: Event| network.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+    };
+    let on_value = {
+        let (value, armed) = (value.clone(), armed.clone());
+        Callback::from(move |e: InputEvent| {
+            value.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
+            armed.set(false);
+        })
+    };
+    let on_export = {
+        let (network, value, note) = (network.clone(), value.clone(), note.clone());
+        Callback::from(move |_| {
+            let (n, v, note) = ((*network).clone(), (*value).clone(), note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match chrome::send_json(&json!({ "kind": "crm_customer_export", "network": n, "value": v })).await {
+                    Ok(r) => {
+                        let text = serde_json::to_string_pretty(&r["snapshot"]).unwrap_or_default();
+                        let count = r["snapshot"]["interactions"].as_array().map_or(0, Vec::len);
+                        match download(&format!("tactful-customer-{n}-{}.json", v.trim_start_matches('@')), &text) {
+                            Ok(()) => note.set(Note::Good(format!("Exported the customer's record and {count} interactions."))),
+                            Err(m) => note.set(Note::Bad(m)),
+                        }
+                    }
+                    Err(m) => note.set(Note::Bad(m)),
+                }
+            });
+        })
+    };
+    let on_delete = {
+        let (network, value, note, armed) = (network.clone(), value.clone(), note.clone(), armed.clone());
+        Callback::from(move |_| {
+            // Two presses: erasing can't be undone.
+            if !*armed {
+                armed.set(true);
+                return note.set(Note::Busy("Press “Delete their data” again to erase this customer from the local CRM.".into()));
+            }
+            armed.set(false);
+            let (n, v, note) = ((*network).clone(), (*value).clone(), note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match chrome::send_json(&json!({ "kind": "crm_customer_delete", "network": n, "value": v })).await {
+                    Ok(r) => note.set(Note::Good(format!("Deleted the customer and {} interactions from the local CRM.", r["interactions"].as_u64().unwrap_or(0)))),
+                    Err(m) => note.set(Note::Bad(m)),
+                }
+            });
+        })
+    };
+    let networks = ["x", "facebook", "instagram", "linkedin", "reddit", "youtube", "email"];
+    html! {
+      <section class="privacy" aria-labelledby="privacy-title">
+        <h2 id="privacy-title">{ "A customer's privacy request" }</h2>
+        <p class="muted">{ "Export or erase what the local CRM holds about one customer." }</p>
+        <div class="field"><label for="privacy-network">{ "Network" }</label>
+          <select id="privacy-network" onchange={on_network}>
+            { for networks.iter().map(|n| html! { <option value={*n} selected={*network == *n}>{ *n }</option> }) }
+          </select></div>
+        <div class="field"><label for="privacy-value">{ "Handle or email" }</label>
+          <input id="privacy-value" type="text" autocomplete="off" value={(*value).clone()} oninput={on_value} /></div>
+        <button type="button" id="privacy-export" onclick={on_export}>{ "Export their data" }</button>
+        <button type="button" id="privacy-delete" onclick={on_delete}>{ "Delete their data" }</button>
+        <p id="privacy-note" role="status" class={classes!(matches!(*note, Note::Bad(_)).then_some("error"))}>
+          { match &*note { Note::None => String::new(), Note::Busy(m) | Note::Good(m) | Note::Bad(m) => m.clone() } }
+        </p>
+      </section>
+    }
+}
+
+/// Saves text as a file through the browser's download of a blob URL.
+fn download(name: &str, text: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| "the browser couldn't make the file".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the browser couldn't make the file".to_string())?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

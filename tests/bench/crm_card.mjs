@@ -90,24 +90,11 @@ async function pageSetup(p) {
   Object.assign(B, { rnd, int, pick, uuid, shuffle });
 
   const t0 = performance.now();
-  B.db = await new Promise((resolve, reject) => {
-    const r = indexedDB.open('tactful-crm', 1);
-    r.onupgradeneeded = (e) => { // exactly as crm-store.js's upgrade()
-      const db = r.result;
-      if (e.oldVersion < 1) {
-        db.createObjectStore('customers', { keyPath: 'id' });
-        db.createObjectStore('identities', { keyPath: 'key' });
-        const i = db.createObjectStore('interactions', { keyPath: 'id' });
-        i.createIndex('by_customer', ['customer_id', 'at']);
-        const tk = db.createObjectStore('tickets', { keyPath: ['customer_id', 'id'] });
-        tk.createIndex('by_customer', 'customer_id');
-        const n = db.createObjectStore('notes', { keyPath: 'id' });
-        n.createIndex('by_customer', 'customer_id');
-      }
-    };
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  // The extension's own open(): creates or migrates the stores exactly as the worker does.
+  const crm = await import('/crm-store.js');
+  B.db = await crm.open();
+  B.version = B.db.version;
+  B.stores = [...B.db.objectStoreNames];
   const write = (stores, fill) => new Promise((resolve, reject) => {
     const tx = B.db.transaction(stores, 'readwrite', { durability: 'relaxed' });
     fill(tx);
@@ -199,7 +186,7 @@ async function pageSetup(p) {
   };
   B.t0 = now - YEAR;
   const cs = Array.from(counts).sort((a, c) => c - a);
-  return { ms: performance.now() - t0, identities, tickets, notes, max: cs[0], p99: cs[Math.floor(N * 0.01)], median: cs[Math.floor(N / 2)], over100: cs.filter((c) => c >= 100).length };
+  return { ms: performance.now() - t0, version: B.version, stores: B.stores, identities, tickets, notes, max: cs[0], p99: cs[Math.floor(N * 0.01)], median: cs[Math.floor(N / 2)], over100: cs.filter((c) => c >= 100).length };
 }
 
 /** Writes the next `n` interactions (BATCH per transaction). */
@@ -251,7 +238,10 @@ function pageSamples({ uniform, heavy, extra }) {
   const out = [...chosen].map((i) => ({ i, handle: B.handles[i], name: B.names[i], count: B.counts[i] }));
   B.shuffle(out);
   const more = [];
-  for (let k = 0; k < extra; k++) { let i; do { i = skip + B.int(N - skip); } while (chosen.has(i)); chosen.add(i); more.push({ i, handle: B.handles[i], name: B.names[i], count: B.counts[i] }); }
+  // Customers not sampled above, at random (all of them when the store is small).
+  const left = [];
+  for (let i = skip; i < N; i++) if (!chosen.has(i)) left.push(i);
+  for (const i of B.shuffle(left).slice(0, extra)) more.push({ i, handle: B.handles[i], name: B.names[i], count: B.counts[i] });
   const special = B.p.special.map((sp, i) => ({ i, handle: sp.handle, name: sp.name, count: B.counts[i] }));
   return { samples: out, more, special };
 }
@@ -278,14 +268,18 @@ async function pageDirect({ samples, rounds }) {
   const db = await crm.open();
   const done = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
   const STORES = ['customers', 'identities', 'interactions', 'tickets', 'notes'];
-  const steps = { owners: [], customer: [], count: [], cursor40: [], tickets: [], notes: [], wasm_card: [], total: [] };
+  const steps = { remote_config: [], owners: [], customer: [], count: [], cursor40: [], tickets: [], notes: [], wasm_card: [], 'total (crm.card part)': [] };
   const variants = { parallel_cursor: [], parallel_getAllRecords: [] };
   const hasGAR = typeof IDBIndex.prototype.getAllRecords === 'function';
   for (const c of window.__crmBench.shuffle(order).slice(0, 300)) {
     const w = who(c);
     let a = t();
-    const start = a;
+    let start = a;
     const lap = (k) => { const b = t(); steps[k].push(b - a); a = b; };
+    // background.js asks crm-remote.js first: config() reads 'crm' from the settings store.
+    if (db.objectStoreNames.contains('settings')) await done(db.transaction('settings', 'readonly').objectStore('settings').get('crm'));
+    lap('remote_config');
+    start = a; // 'total' below is crm.card()'s part alone
     const tx = db.transaction(STORES, 'readonly');
     const keys = wasm.crm_identity_keys(w);
     const own = await Promise.all(keys.map(async (k) => { const row = await done(tx.objectStore('identities').get(k)); return row ? row.customer_id : null; }));
@@ -310,7 +304,7 @@ async function pageDirect({ samples, rounds }) {
     lap('notes');
     wasm.crm_card(customer, items, tickets.map((x) => x.ticket), notes, total, now);
     lap('wasm_card');
-    steps.total.push(t() - start);
+    steps['total (crm.card part)'].push(t() - start);
 
     // Variant A: after resolving, every read issued at once (one transaction, pipelined).
     for (const useGAR of hasGAR ? [false, true] : [false]) {
@@ -442,6 +436,7 @@ async function run({ customers, interactions }, server) {
     // --- seed ---
     const T0 = t();
     const setup = await ext.evaluate(pageSetup, { customers, interactions, special, seed: 20261123, now: Date.now(), batch: BATCH });
+    console.log(`store: tactful-crm v${setup.version} (${setup.stores.join(', ')}), opened with crm-store.js's open()`);
     console.log(`seed: ${customers} customers, ${setup.identities} identities, ${setup.tickets} tickets, ${setup.notes} notes written in ${(setup.ms / 1000).toFixed(1)} s`);
     console.log(`      interactions per customer: max ${setup.max}, p99 ${setup.p99}, median ${setup.median}; ${setup.over100} customers with >= 100; ${special[0].handle} (x fixture's first customer post) has ${special[0].count}`);
     const step = Math.max(BATCH, Math.ceil(interactions / 10 / BATCH) * BATCH);
@@ -455,7 +450,6 @@ async function run({ customers, interactions }, server) {
     res.seedS = (t() - T0) / 1000;
     res.seedInteractionsS = (t() - T1) / 1000;
     const picks = await ext.evaluate(pageSamples, { uniform: Math.round(COLD_SAMPLES * 2 / 3), heavy: COLD_SAMPLES - Math.round(COLD_SAMPLES * 2 / 3), extra: DOM_SAMPLES + DIRECT_SAMPLES });
-    await ext.evaluate(() => { window.__crmBench.db.close(); });
     console.log(`seeded in ${res.seedS.toFixed(1)} s (interactions ${res.seedInteractionsS.toFixed(1)} s, ${BATCH.toLocaleString('en')} records per transaction, durability 'relaxed')`);
 
     // --- size ---

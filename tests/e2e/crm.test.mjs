@@ -4,6 +4,7 @@
 // the store.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startFixtureServer } from '../fixtures/server.mjs';
 import { launch, SITES, expected, siteUrl, waitForOverlays, postCards, clickOverlayButton, extensionPage, ask, inContentScript } from './harness.mjs';
 
@@ -124,4 +125,38 @@ test('pages and content scripts cannot read the CRM store', async () => {
   const still = await ask(ext, { kind: 'crm_export' });
   assert.equal(still.snapshot.customers.length, 6, 'a forged import from a content script did nothing');
   await page.close();
+});
+
+test('a privacy request exports and then erases one customer, from the options page', async () => {
+  const handle = expected('instagram').posts.find((p) => !p.is_brand).handle;
+  await ext.reload();
+  await ext.selectOption('#privacy-network', 'instagram');
+  await ext.fill('#privacy-value', `@${handle}`);
+  const [download] = await Promise.all([ext.waitForEvent('download'), ext.click('#privacy-export')]);
+  const file = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(file.customers.length, 1);
+  assert.equal(file.customers[0].id, 'cust-instagram');
+  assert.equal(file.interactions.length, 3);
+  assert.ok(file.interactions.every((i) => i.customer_id === 'cust-instagram'));
+  assert.equal(file.tickets.length, 2);
+  await ext.waitForFunction(() => /Exported the customer's record and 3 interactions\./.test(document.querySelector('#privacy-note').textContent));
+
+  await ext.click('#privacy-delete');
+  assert.match(await ext.textContent('#privacy-note'), /again to erase/);
+  await ext.click('#privacy-delete');
+  await ext.waitForFunction(() => /Deleted the customer and 3 interactions/.test(document.querySelector('#privacy-note').textContent));
+  const after = await ask(ext, { kind: 'crm_export' });
+  assert.ok(!after.snapshot.customers.some((c) => c.id === 'cust-instagram'));
+  assert.ok(!after.snapshot.interactions.some((i) => i.customer_id === 'cust-instagram'));
+  assert.ok(!after.snapshot.tickets.some(([c]) => c === 'cust-instagram'));
+  assert.equal(after.snapshot.customers.length, 5, 'the others stay');
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('instagram'));
+  const shown = await waitForOverlays(page, (o) => /New customer — no history yet/.test(customerText(o)) && !/open ticket/.test(customerText(o)));
+  assert.ok(shown);
+  await page.close();
+  // Unknown customers are named in the error.
+  await ext.fill('#privacy-value', '@nobody_at_all');
+  await ext.click('#privacy-export');
+  await ext.waitForFunction(() => /No customer with @nobody_at_all on instagram/.test(document.querySelector('#privacy-note').textContent));
 });

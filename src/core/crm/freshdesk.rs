@@ -14,6 +14,7 @@
 use super::connector::{check, json, Connector, CrmError};
 use super::http::{basic_auth, query_value, Http, Request, Response};
 use super::model::*;
+use super::text::{capitalise, compose, filing_name, handle_word, holding_ticket_subject, html, identity_from_word, marker, read_customer, string, Entries, Entry, Stamp, MARK};
 use crate::core::clock::parse_iso;
 use crate::core::kb::import::html_to_text;
 use serde::{Deserialize, Serialize};
@@ -95,9 +96,7 @@ impl Freshdesk {
         let email = who.identities.iter().find(|i| i.network == "email");
         let x = who.identities.iter().find(|i| i.network == "x");
         let tags: Vec<String> = who.identities.iter().filter(|i| i.is_social() && i.network != "x").map(handle_word).collect();
-        let Some(name) = who.display_name.clone().or_else(|| who.identities.iter().find(|i| i.network != "phone").map(|i| i.value.clone())) else {
-            return Err(CrmError::Rejected { status: 400, reason: "the customer has no handle or email to file them under".into() });
-        };
+        let name = filing_name(who)?;
         let mut contact = json!({ "name": name, "tags": tags });
         if let Some(e) = email {
             contact["email"] = e.value.clone().into();
@@ -134,32 +133,10 @@ fn customer_from(c: &Value) -> Customer {
     }
     let strings = |k: &str| c.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect::<Vec<_>>()).unwrap_or_default();
     let tags = strings("tags");
-    identities.extend(tags.iter().filter_map(|t| t.split_once('.')).map(|(net, handle)| Identity::new(net, handle)));
+    identities.extend(tags.iter().map(String::as_str).filter_map(identity_from_word));
     let email = string(c, "email");
     identities.extend(Some(email).filter(|e| !e.is_empty()).into_iter().chain(strings("other_emails")).map(|e| Identity::email(&e)));
-    let name = string(c, "name");
-    let created = parse_iso(&string(c, "created_at")).unwrap_or(0);
-    Customer {
-        id: string(c, "id"),
-        display_names: if name.is_empty() { vec![] } else { vec![name] },
-        identities,
-        tags: tags.into_iter().filter(|t| !t.contains('.')).collect(),
-        created_at: created,
-        updated_at: parse_iso(&string(c, "updated_at")).unwrap_or(created),
-    }
-}
-
-/// `network.handle`: how a social handle other than X is a contact tag.
-fn handle_word(i: &Identity) -> String {
-    format!("{}.{}", i.network, i.value)
-}
-
-fn string(v: &Value, k: &str) -> String {
-    match v.get(k) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
+    Customer { tags: tags.into_iter().filter(|t| !t.contains('.')).collect(), ..read_customer(string(c, "id"), string(c, "name"), identities, &string(c, "created_at"), &string(c, "updated_at")) }
 }
 
 fn status_name(status: u64) -> String {
@@ -188,72 +165,19 @@ fn field_errors(body: &str) -> String {
     errors.iter().map(|e| [string(e, "field"), string(e, "message")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(": ")).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
-fn marker(key: &str) -> String {
-    format!("[Tactful {key}]")
-}
-
-/// The title line and text of a write. The title carries the key.
-fn compose(key: &str, op: &WriteOp) -> (String, String) {
-    match op {
-        WriteOp::LogInteraction { interaction: i, .. } => {
-            let mut text = format!("{}\n\n--\nTactful: {} ({})", i.text, op.describe(), if i.direction == Direction::Inbound { "from the customer" } else { "from us" });
-            for (label, value) in [("Link", i.permalink.clone()), ("Agent", i.agent.clone()), ("Tone findings", Some(i.tone_findings.join(", ")).filter(|t| !t.is_empty()))] {
-                if let Some(v) = value {
-                    text.push_str(&format!("\n{label}: {v}"));
-                }
-            }
-            (format!("{} {}", capitalise(&op.describe()), marker(key)), text)
-        }
-        WriteOp::AddNote { text, agent, .. } => (format!("Note {}", marker(key)), format!("{text}{}", agent.as_deref().map(|a| format!("\n\n--\nNote by {a}")).unwrap_or_default())),
-        WriteOp::CreateTicket { subject, text, .. } => (format!("{subject} {}", marker(key)), text.clone()),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
-/// Plain text as Freshdesk's HTML bodies want it.
-fn html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('\n', "<br>")
-}
-
-/// What a Tactful title says it was ("Reply on x [Tactful k]").
-fn kind_from_title(title: &str) -> Option<(InteractionKind, String)> {
-    let head = title.split(" [Tactful ").next()?;
-    let (what, channel) = head.split_once(" on ")?;
-    let kind = match what.to_lowercase().as_str() {
-        "post" => InteractionKind::Post,
-        "reply" => InteractionKind::Reply,
-        "suggestion used" => InteractionKind::SuggestionUsed,
-        "move to private" => InteractionKind::Handoff,
-        _ => return None,
-    };
-    Some((kind, channel.to_string()))
-}
-
-/// A conversation as the card shows it.
-enum ReadConversation {
-    Interaction(Interaction),
-    Note(Note),
-}
-
 /// Reads a conversation back: what Tactful logged ("Reply on x [Tactful k]" first), a
 /// note, or what the customer and agents wrote in Freshdesk (private notes are notes).
-fn read_conversation(customer: &Customer, c: &Value) -> ReadConversation {
+fn read_conversation(customer: &Customer, c: &Value) -> Entry {
     let text = html_to_text(&string(c, "body"));
-    let id = string(c, "id");
-    let at = parse_iso(&string(c, "created_at")).unwrap_or(0);
     let author = Some(string(c, "user_id")).filter(|a| !a.is_empty());
+    let inbound = c.get("incoming") == Some(&Value::Bool(true)) || author.as_deref() == Some(customer.id.as_str());
+    let stamp = Stamp { id: string(c, "id"), customer_id: customer.id.clone(), agent: author, at: parse_iso(&string(c, "created_at")).unwrap_or(0) };
     let mut lines = text.lines();
     let title = lines.next().unwrap_or("");
-    let note = |text: String, agent: Option<String>| ReadConversation::Note(Note { id: id.clone(), customer_id: customer.id.clone(), text, agent, at });
-    if !title.contains("[Tactful ") {
+    if !title.contains(MARK) {
         if c.get("private") == Some(&Value::Bool(true)) {
-            return note(text.clone(), author);
+            return stamp.note(text.clone());
         }
-        let inbound = c.get("incoming") == Some(&Value::Bool(true)) || author.as_deref() == Some(customer.id.as_str());
         // Conversation sources: 0 email reply, 5 tweet, 7 Facebook post.
         let channel = match c.get("source").and_then(Value::as_u64) {
             Some(5) => "x",
@@ -261,41 +185,9 @@ fn read_conversation(customer: &Customer, c: &Value) -> ReadConversation {
             Some(0) => "email",
             _ => "freshdesk",
         };
-        return ReadConversation::Interaction(Interaction {
-            id: id.clone(),
-            customer_id: customer.id.clone(),
-            channel: channel.into(),
-            kind: if inbound { InteractionKind::Post } else { InteractionKind::Reply },
-            direction: if inbound { Direction::Inbound } else { Direction::Outbound },
-            permalink: None,
-            text: text.clone(),
-            agent: if inbound { None } else { author },
-            at,
-            tone_findings: vec![],
-            sentiment: None,
-        });
+        return stamp.written(channel.into(), inbound, text.clone());
     }
-    let rest: Vec<&str> = lines.collect();
-    let footer_at = rest.iter().position(|l| *l == "--").unwrap_or(rest.len());
-    let footer = &rest[(footer_at + 1).min(rest.len())..];
-    let field = |label: &str| footer.iter().find_map(|l| l.strip_prefix(label)).map(str::to_string);
-    let body = rest[..footer_at].join("\n").trim().to_string();
-    let Some((kind, channel)) = kind_from_title(title) else {
-        return note(body, field("Note by ").or(author));
-    };
-    ReadConversation::Interaction(Interaction {
-        id: id.clone(),
-        customer_id: customer.id.clone(),
-        channel,
-        kind,
-        direction: if field("Tactful: ").is_some_and(|t| t.ends_with("(from the customer)")) { Direction::Inbound } else { Direction::Outbound },
-        permalink: field("Link: "),
-        text: body,
-        agent: field("Agent: ").or(author),
-        at,
-        tone_findings: field("Tone findings: ").map(|t| t.split(", ").map(String::from).collect()).unwrap_or_default(),
-        sentiment: None,
-    })
+    stamp.logged(title, &lines.collect::<Vec<_>>())
 }
 
 impl Connector for Freshdesk {
@@ -332,19 +224,11 @@ impl Connector for Freshdesk {
 
     async fn history(&self, http: &impl Http, customer: &Customer, limit: usize) -> Result<CustomerHistory, CrmError> {
         let tickets: Vec<Ticket> = self.tickets(http, &customer.id).await?.iter().map(|t| self.ticket_from(t)).collect();
-        let (mut interactions, mut notes) = (Vec::new(), Vec::new());
+        let mut read = Entries::default();
         for t in tickets.iter().take(3) {
-            for c in self.conversations(http, &t.id).await? {
-                match read_conversation(customer, &c) {
-                    ReadConversation::Interaction(i) => interactions.push(i),
-                    ReadConversation::Note(n) => notes.push(n),
-                }
-            }
+            read.extend(self.conversations(http, &t.id).await?.iter().map(|c| read_conversation(customer, c)));
         }
-        interactions.sort_by_key(|i| std::cmp::Reverse(i.at));
-        interactions.truncate(limit);
-        notes.sort_by_key(|n| std::cmp::Reverse(n.at));
-        Ok(CustomerHistory { customer: customer.clone(), interactions, tickets, notes, sentiment: vec![] })
+        Ok(read.newest_first().history(customer, tickets, limit))
     }
 
     async fn deliver(&self, http: &impl Http, key: &str, op: &WriteOp, maybe_done: bool) -> Result<(), CrmError> {
@@ -370,9 +254,8 @@ impl Connector for Freshdesk {
                 id
             }
             None => {
-                let name = op.customer().display_name.as_deref().or(contact.display_names.first().map(String::as_str)).unwrap_or("Customer");
                 let description = format!("{} (logged by Tactful)", capitalise(&op.describe()));
-                let created = self.post(http, "api/v2/tickets", &json!({ "requester_id": requester, "subject": format!("{name} — {title}"), "description": html(&description), "status": 2, "priority": 1 })).await?;
+                let created = self.post(http, "api/v2/tickets", &json!({ "requester_id": requester, "subject": holding_ticket_subject(op, &contact, &title), "description": html(&description), "status": 2, "priority": 1 })).await?;
                 Some(string(&created, "id")).filter(|id| !id.is_empty()).ok_or_else(|| CrmError::BadResponse { detail: "Freshdesk created no ticket id".into() })?
             }
         };

@@ -11,6 +11,7 @@
 use super::connector::{check, json, Connector, CrmError};
 use super::http::{query_value, Http, Request, Response};
 use super::model::*;
+use super::text::{compose, handle_word, html, identity_from_word, marker, nothing_to_file_under, read_customer, string, Entries, Stamp, Entry, MARK};
 use crate::core::clock::parse_iso;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -163,7 +164,7 @@ impl HubSpot {
             }
         }
         if properties.as_object().is_some_and(|p| p.is_empty()) && words.is_empty() {
-            return Err(CrmError::Rejected { status: 400, reason: "the customer has no handle or email to file them under".into() });
+            return Err(nothing_to_file_under());
         }
         if !words.is_empty() {
             properties[&self.cfg.handles_property] = words.join(" ").into();
@@ -184,25 +185,13 @@ impl HubSpot {
         if !x.trim().is_empty() {
             identities.push(Identity::new("x", &x));
         }
-        for word in p(&self.cfg.handles_property).split_whitespace() {
-            if let Some((net, handle)) = word.split_once('.') {
-                identities.push(Identity::new(net, handle));
-            }
-        }
+        identities.extend(p(&self.cfg.handles_property).split_whitespace().filter_map(identity_from_word));
         let email = p("email");
         if !email.is_empty() {
             identities.push(Identity::email(&email));
         }
         let name = format!("{} {}", p("firstname"), p("lastname")).trim().to_string();
-        let created = parse_iso(&string(c, "createdAt")).unwrap_or(0);
-        Customer {
-            id: string(c, "id"),
-            display_names: if name.is_empty() { vec![] } else { vec![name] },
-            identities,
-            tags: vec![],
-            created_at: created,
-            updated_at: parse_iso(&string(c, "updatedAt")).unwrap_or(created),
-        }
+        read_customer(string(c, "id"), name, identities, &string(c, "createdAt"), &string(c, "updatedAt"))
     }
 
     fn ticket_from(&self, t: &Value) -> Ticket {
@@ -228,19 +217,6 @@ impl HubSpot {
     }
 }
 
-/// `network.handle`: how a non-X handle is a word of the handles property.
-fn handle_word(i: &Identity) -> String {
-    format!("{}.{}", i.network, i.value)
-}
-
-fn string(v: &Value, k: &str) -> String {
-    match v.get(k) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
 /// The default pipeline's stage names; other pipelines' stage ids are shown as they are.
 fn stage_name(pipeline: &str, stage: &str) -> String {
     match (pipeline, stage) {
@@ -260,91 +236,25 @@ fn http_date(s: &str) -> Option<i64> {
     parse_iso(&format!("{year}-{month:02}-{:02}T{time}Z", day.parse::<u32>().ok()?))
 }
 
-fn marker(key: &str) -> String {
-    format!("[Tactful {key}]")
-}
-
-/// The title line and text of a write. The title carries the key.
-fn compose(key: &str, op: &WriteOp) -> (String, String) {
-    match op {
-        WriteOp::LogInteraction { interaction: i, .. } => {
-            let mut text = format!("{}\n\n--\nTactful: {} ({})", i.text, op.describe(), if i.direction == Direction::Inbound { "from the customer" } else { "from us" });
-            for (label, value) in [("Link", i.permalink.clone()), ("Agent", i.agent.clone()), ("Tone findings", Some(i.tone_findings.join(", ")).filter(|t| !t.is_empty()))] {
-                if let Some(v) = value {
-                    text.push_str(&format!("\n{label}: {v}"));
-                }
-            }
-            (format!("{} {}", capitalise(&op.describe()), marker(key)), text)
-        }
-        WriteOp::AddNote { text, agent, .. } => (format!("Note {}", marker(key)), format!("{text}{}", agent.as_deref().map(|a| format!("\n\n--\nNote by {a}")).unwrap_or_default())),
-        WriteOp::CreateTicket { subject, text, .. } => (format!("{subject} {}", marker(key)), text.clone()),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
 /// A note body as HubSpot shows it: HTML, one `<br>` per line break.
 fn note_html(title: &str, text: &str) -> String {
-    format!("{title}\n\n{text}").replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('\n', "<br>")
-}
-
-/// A HubSpot note as the card shows it.
-enum ReadNote {
-    Interaction(Interaction),
-    Note(Note),
+    html(&format!("{title}\n\n{text}"))
 }
 
 /// Reads a note back: an interaction Tactful logged ("Reply on x [Tactful k]" first), a
 /// note Tactful added, or a note someone wrote in HubSpot.
-fn read_note(customer: &Customer, n: &Value) -> ReadNote {
+fn read_note(customer: &Customer, n: &Value) -> Entry {
     let p = |k: &str| n.get("properties").map(|p| string(p, k)).unwrap_or_default();
     let text = crate::core::kb::import::html_to_text(&p("hs_note_body"));
     let at = parse_iso(&p("hs_timestamp")).or_else(|| p("hs_timestamp").parse().ok()).unwrap_or(0);
     let owner = Some(p("hubspot_owner_id")).filter(|o| !o.is_empty());
+    let stamp = Stamp { id: string(n, "id"), customer_id: customer.id.clone(), agent: owner, at };
     let mut lines = text.lines();
     let title = lines.next().unwrap_or("");
-    let note = |text: String, agent: Option<String>| ReadNote::Note(Note { id: string(n, "id"), customer_id: customer.id.clone(), text, agent, at });
-    if !title.contains("[Tactful ") {
-        return note(text.clone(), owner);
+    if !title.contains(MARK) {
+        return stamp.note(text.clone());
     }
-    let rest: Vec<&str> = lines.collect();
-    let footer_at = rest.iter().position(|l| *l == "--").unwrap_or(rest.len());
-    let footer = &rest[(footer_at + 1).min(rest.len())..];
-    let field = |label: &str| footer.iter().find_map(|l| l.strip_prefix(label)).map(str::to_string);
-    let body = rest[..footer_at].join("\n").trim().to_string();
-    let Some((kind, channel)) = kind_from_title(title) else {
-        return note(body, field("Note by ").or(owner));
-    };
-    ReadNote::Interaction(Interaction {
-        id: string(n, "id"),
-        customer_id: customer.id.clone(),
-        channel,
-        kind,
-        direction: if field("Tactful: ").is_some_and(|t| t.ends_with("(from the customer)")) { Direction::Inbound } else { Direction::Outbound },
-        permalink: field("Link: "),
-        text: body,
-        agent: field("Agent: ").or(owner),
-        at,
-        tone_findings: field("Tone findings: ").map(|t| t.split(", ").map(String::from).collect()).unwrap_or_default(),
-        sentiment: None,
-    })
-}
-
-/// What a Tactful title says it was ("Reply on x [Tactful k]").
-fn kind_from_title(title: &str) -> Option<(InteractionKind, String)> {
-    let head = title.split(" [Tactful ").next()?;
-    let (what, channel) = head.split_once(" on ")?;
-    let kind = match what.to_lowercase().as_str() {
-        "post" => InteractionKind::Post,
-        "reply" => InteractionKind::Reply,
-        "suggestion used" => InteractionKind::SuggestionUsed,
-        "move to private" => InteractionKind::Handoff,
-        _ => return None,
-    };
-    Some((kind, channel.to_string()))
+    stamp.logged(title, &lines.collect::<Vec<_>>())
 }
 
 impl Connector for HubSpot {
@@ -369,15 +279,7 @@ impl Connector for HubSpot {
         let found = self.associated(http, "tickets", &customer.id, &["subject", "hs_pipeline", "hs_pipeline_stage", "hs_lastmodifieddate"], "hs_lastmodifieddate", MAX_TICKETS).await?;
         let tickets = found.iter().map(|t| self.ticket_from(t)).collect();
         let notes_found = self.associated(http, "notes", &customer.id, &["hs_note_body", "hs_timestamp", "hubspot_owner_id"], "hs_timestamp", limit.max(1)).await?;
-        let (mut interactions, mut notes) = (Vec::new(), Vec::new());
-        for n in &notes_found {
-            match read_note(customer, n) {
-                ReadNote::Interaction(i) => interactions.push(i),
-                ReadNote::Note(note) => notes.push(note),
-            }
-        }
-        interactions.truncate(limit);
-        Ok(CustomerHistory { customer: customer.clone(), interactions, tickets, notes, sentiment: vec![] })
+        Ok(notes_found.iter().map(|n| read_note(customer, n)).collect::<Entries>().history(customer, tickets, limit))
     }
 
     async fn deliver(&self, http: &impl Http, key: &str, op: &WriteOp, maybe_done: bool) -> Result<(), CrmError> {

@@ -14,6 +14,8 @@
 //! - [`zendesk`]: Zendesk Support over its v2 API (users, tickets, private comments).
 //! - [`salesforce`]: Salesforce over its REST API (Contact, Case, Task via SOQL).
 //! - [`freshdesk`]: Freshdesk over its v2 API (contacts, tickets, private notes).
+//! - `text`: what the connectors write and read back alike: the `[Tactful KEY]` title, the
+//!   footer of a logged write, and records sorted into interactions and notes.
 
 pub mod card;
 pub mod config;
@@ -28,6 +30,7 @@ pub mod model;
 pub mod outbox;
 pub mod rt;
 pub mod salesforce;
+mod text;
 pub mod zendesk;
 
 pub use connector::{Connector, CrmError};

@@ -11,6 +11,7 @@
 use super::connector::{check, json, Connector, CrmError};
 use super::http::{basic_auth, query_value, Http, Request, Response};
 use super::model::*;
+use super::text::{compose as comment_for, handle_word, kind_from_title as kind_from_subject, nothing_to_file_under, read_customer, string, Entries, Entry};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -92,7 +93,7 @@ impl Rt {
         }
         let email = who.identities.iter().find(|i| i.network == "email");
         let name = who.identities.iter().find(|i| i.is_social()).map(user_name).or_else(|| email.map(|e| e.value.clone()));
-        let Some(name) = name else { return Err(CrmError::Rejected { status: 400, reason: "the customer has no handle or email to file them under".into() }) };
+        let Some(name) = name else { return Err(nothing_to_file_under()) };
         let mut body = json!({ "Name": name, "RealName": who.display_name.clone().unwrap_or_default() });
         if let Some(e) = email {
             body["EmailAddress"] = e.value.clone().into();
@@ -108,19 +109,11 @@ impl Rt {
 
 /// `{network}.{handle}`: how a social identity is an RT user name.
 pub fn user_name(i: &Identity) -> String {
-    format!("{}.{}", i.network, i.value)
+    handle_word(i)
 }
 
 fn items(v: &Value) -> Vec<Value> {
     v.get("items").and_then(Value::as_array).cloned().unwrap_or_default()
-}
-
-fn string(v: &Value, k: &str) -> String {
-    match v.get(k) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
 }
 
 /// RT's times ("2026-11-23T16:15:20Z") as Unix ms.
@@ -140,61 +133,7 @@ fn customer_from_user(u: &Value) -> Customer {
     if !email.is_empty() {
         identities.push(Identity::email(&email));
     }
-    let real = string(u, "RealName");
-    let created = rt_time(&string(u, "Created")).unwrap_or(0);
-    Customer {
-        id: string(u, "id"),
-        display_names: if real.is_empty() { vec![] } else { vec![real] },
-        identities,
-        tags: vec![],
-        created_at: created,
-        updated_at: rt_time(&string(u, "LastUpdated")).unwrap_or(created),
-    }
-}
-
-/// The subject and body of a comment for a write.
-fn comment_for(key: &str, op: &WriteOp) -> (String, String) {
-    match op {
-        WriteOp::LogInteraction { interaction: i, .. } => {
-            let mut body = i.text.clone();
-            body.push_str("\n\n--\n");
-            body.push_str(&format!("Tactful: {} ({})", op.describe(), if i.direction == Direction::Inbound { "from the customer" } else { "from us" }));
-            if let Some(p) = &i.permalink {
-                body.push_str(&format!("\nLink: {p}"));
-            }
-            if let Some(a) = &i.agent {
-                body.push_str(&format!("\nAgent: {a}"));
-            }
-            if !i.tone_findings.is_empty() {
-                body.push_str(&format!("\nTone findings: {}", i.tone_findings.join(", ")));
-            }
-            (format!("{} [Tactful {key}]", capitalise(&op.describe())), body)
-        }
-        WriteOp::AddNote { text, agent, .. } => {
-            let by = agent.as_deref().map(|a| format!("\n\n--\nNote by {a}")).unwrap_or_default();
-            (format!("Note [Tactful {key}]"), format!("{text}{by}"))
-        }
-        WriteOp::CreateTicket { subject, text, .. } => (format!("{subject} [Tactful {key}]"), text.clone()),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
-/// What a Tactful comment's subject says it was ("Reply on x [Tactful k]").
-fn kind_from_subject(subject: &str) -> Option<(InteractionKind, String)> {
-    let head = subject.split(" [Tactful ").next()?;
-    let (what, channel) = head.split_once(" on ")?;
-    let kind = match what.to_lowercase().as_str() {
-        "post" => InteractionKind::Post,
-        "reply" => InteractionKind::Reply,
-        "suggestion used" => InteractionKind::SuggestionUsed,
-        "move to private" => InteractionKind::Handoff,
-        _ => return None,
-    };
-    Some((kind, channel.to_string()))
+    read_customer(string(u, "id"), string(u, "RealName"), identities, &string(u, "Created"), &string(u, "LastUpdated"))
 }
 
 impl Connector for Rt {
@@ -278,9 +217,7 @@ impl Connector for Rt {
                 });
             }
         }
-        interactions.sort_by_key(|i| std::cmp::Reverse(i.at));
-        interactions.truncate(limit);
-        Ok(CustomerHistory { customer: customer.clone(), interactions, tickets, notes: vec![], sentiment: vec![] })
+        Ok(interactions.into_iter().map(Entry::Interaction).collect::<Entries>().newest_first().history(customer, tickets, limit))
     }
 
     async fn deliver(&self, http: &impl Http, key: &str, op: &WriteOp, maybe_done: bool) -> Result<(), CrmError> {

@@ -11,6 +11,7 @@
 use super::connector::{check, json, Connector, CrmError};
 use super::http::{query_value, Http, Request, Response};
 use super::model::*;
+use super::text::{filing_name, handle_word, identity_from_word, marker, read_customer, string, Entries, Entry, Stamp, MARK};
 use crate::core::clock::parse_iso;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -99,21 +100,12 @@ impl Salesforce {
     }
 
     fn customer_from(&self, c: &Value) -> Customer {
-        let mut identities: Vec<Identity> = string(c, &self.cfg.handles_field).split_whitespace().filter_map(|w| w.split_once('.').map(|(net, handle)| Identity::new(net, handle))).collect();
+        let mut identities: Vec<Identity> = string(c, &self.cfg.handles_field).split_whitespace().filter_map(identity_from_word).collect();
         let email = string(c, "Email");
         if !email.is_empty() {
             identities.push(Identity::email(&email));
         }
-        let name = string(c, "Name");
-        let created = parse_iso(&string(c, "CreatedDate")).unwrap_or(0);
-        Customer {
-            id: string(c, "Id"),
-            display_names: if name.is_empty() { vec![] } else { vec![name] },
-            identities,
-            tags: vec![],
-            created_at: created,
-            updated_at: parse_iso(&string(c, "LastModifiedDate")).unwrap_or(created),
-        }
+        read_customer(string(c, "Id"), string(c, "Name"), identities, &string(c, "CreatedDate"), &string(c, "LastModifiedDate"))
     }
 
     /// The Contact for a customer, created when new.
@@ -124,9 +116,7 @@ impl Salesforce {
         let email = who.identities.iter().find(|i| i.network == "email");
         let words: Vec<String> = who.identities.iter().filter(|i| i.is_social()).map(handle_word).collect();
         // LastName is the one field Salesforce requires.
-        let Some(name) = who.display_name.clone().or_else(|| who.identities.iter().find(|i| i.network != "phone").map(|i| i.value.clone())) else {
-            return Err(CrmError::Rejected { status: 400, reason: "the customer has no handle or email to file them under".into() });
-        };
+        let name = filing_name(who)?;
         let mut record = serde_json::Map::new();
         record.insert("LastName".into(), name.clone().into());
         if let Some(e) = email {
@@ -149,19 +139,6 @@ impl Salesforce {
             updated_at: parse_iso(&string(c, "LastModifiedDate")),
             id,
         }
-    }
-}
-
-/// `network.handle`: how a social handle is a word of the handles field.
-fn handle_word(i: &Identity) -> String {
-    format!("{}.{}", i.network, i.value)
-}
-
-fn string(v: &Value, k: &str) -> String {
-    match v.get(k) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
     }
 }
 
@@ -197,89 +174,29 @@ fn date_of(ms: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-fn marker(key: &str) -> String {
-    format!("[Tactful {key}]")
-}
-
 /// The `Subject` and `Description` of a write. The subject carries the key, whole even
 /// when the agent's subject is cut to fit.
 fn compose(key: &str, op: &WriteOp) -> (String, String) {
-    let mark = marker(key);
     match op {
-        WriteOp::LogInteraction { interaction: i, .. } => {
-            let mut text = format!("{}\n\n--\nTactful: {} ({})", i.text, op.describe(), if i.direction == Direction::Inbound { "from the customer" } else { "from us" });
-            for (label, value) in [("Link", i.permalink.clone()), ("Agent", i.agent.clone()), ("Tone findings", Some(i.tone_findings.join(", ")).filter(|t| !t.is_empty()))] {
-                if let Some(v) = value {
-                    text.push_str(&format!("\n{label}: {v}"));
-                }
-            }
-            (format!("{} {mark}", capitalise(&op.describe())), text)
-        }
-        WriteOp::AddNote { text, agent, .. } => (format!("Note {mark}"), format!("{text}{}", agent.as_deref().map(|a| format!("\n\n--\nNote by {a}")).unwrap_or_default())),
         WriteOp::CreateTicket { subject, text, .. } => {
+            let mark = marker(key);
             let room = SUBJECT_MAX.saturating_sub(mark.chars().count() + 1);
             (format!("{} {mark}", subject.chars().take(room).collect::<String>()), text.clone())
         }
+        _ => super::text::compose(key, op),
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
-/// What a Tactful subject says it was ("Reply on x [Tactful k]").
-fn kind_from_title(title: &str) -> Option<(InteractionKind, String)> {
-    let head = title.split(" [Tactful ").next()?;
-    let (what, channel) = head.split_once(" on ")?;
-    let kind = match what.to_lowercase().as_str() {
-        "post" => InteractionKind::Post,
-        "reply" => InteractionKind::Reply,
-        "suggestion used" => InteractionKind::SuggestionUsed,
-        "move to private" => InteractionKind::Handoff,
-        _ => return None,
-    };
-    Some((kind, channel.to_string()))
-}
-
-/// A Task as the card shows it.
-enum ReadTask {
-    Interaction(Interaction),
-    Note(Note),
 }
 
 /// Reads a Task back: an interaction Tactful logged, a note, or any other activity (shown
 /// as a note).
-fn read_task(customer: &Customer, t: &Value) -> ReadTask {
+fn read_task(customer: &Customer, t: &Value) -> Entry {
     let (subject, description) = (string(t, "Subject"), string(t, "Description"));
-    let id = string(t, "Id");
-    let at = parse_iso(&string(t, "CreatedDate")).unwrap_or(0);
     let owner = t.get("Owner").map(|o| string(o, "Name")).filter(|o| !o.is_empty());
-    let lines: Vec<&str> = description.lines().collect();
-    let footer_at = lines.iter().position(|l| *l == "--").unwrap_or(lines.len());
-    let footer = &lines[(footer_at + 1).min(lines.len())..];
-    let field = |label: &str| footer.iter().find_map(|l| l.strip_prefix(label)).map(str::to_string);
-    let text = lines[..footer_at].join("\n").trim().to_string();
-    let note = |text: String, agent: Option<String>| ReadTask::Note(Note { id: id.clone(), customer_id: customer.id.clone(), text, agent, at });
-    if !subject.contains("[Tactful ") {
-        return note(format!("{subject}\n{description}").trim().to_string(), owner);
+    let stamp = Stamp { id: string(t, "Id"), customer_id: customer.id.clone(), agent: owner, at: parse_iso(&string(t, "CreatedDate")).unwrap_or(0) };
+    if !subject.contains(MARK) {
+        return stamp.note(format!("{subject}\n{description}").trim().to_string());
     }
-    let Some((kind, channel)) = kind_from_title(&subject) else {
-        return note(text, field("Note by ").or(owner));
-    };
-    ReadTask::Interaction(Interaction {
-        id,
-        customer_id: customer.id.clone(),
-        channel,
-        kind,
-        direction: if field("Tactful: ").is_some_and(|t| t.ends_with("(from the customer)")) { Direction::Inbound } else { Direction::Outbound },
-        permalink: field("Link: "),
-        text,
-        agent: field("Agent: ").or(owner),
-        at,
-        tone_findings: field("Tone findings: ").map(|t| t.split(", ").map(String::from).collect()).unwrap_or_default(),
-        sentiment: None,
-    })
+    stamp.logged(&subject, &description.lines().collect::<Vec<_>>())
 }
 
 impl Connector for Salesforce {
@@ -316,15 +233,7 @@ impl Connector for Salesforce {
         let tickets = cases.iter().map(|c| self.ticket_from(c)).collect();
         let max = limit.clamp(1, 200);
         let tasks = self.query(http, &format!("SELECT Id, Subject, Description, CreatedDate, Owner.Name FROM Task WHERE WhoId = {id} ORDER BY CreatedDate DESC LIMIT {max}"), max).await?;
-        let (mut interactions, mut notes) = (Vec::new(), Vec::new());
-        for t in &tasks {
-            match read_task(customer, t) {
-                ReadTask::Interaction(i) => interactions.push(i),
-                ReadTask::Note(n) => notes.push(n),
-            }
-        }
-        interactions.truncate(limit);
-        Ok(CustomerHistory { customer: customer.clone(), interactions, tickets, notes, sentiment: vec![] })
+        Ok(tasks.iter().map(|t| read_task(customer, t)).collect::<Entries>().history(customer, tickets, limit))
     }
 
     async fn deliver(&self, http: &impl Http, key: &str, op: &WriteOp, maybe_done: bool) -> Result<(), CrmError> {

@@ -11,6 +11,7 @@
 use super::connector::{check, json, Connector, CrmError};
 use super::http::{basic_auth, query_value, Http, Request, Response};
 use super::model::*;
+use super::text::{compose, filing_name, handle_word, holding_ticket_subject, identity_from_word, marker, read_customer, string, Entries, Entry, Stamp, MARK};
 use crate::core::clock::parse_iso;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -73,21 +74,15 @@ impl Zendesk {
             .map(|f| string(f, &self.cfg.handles_field))
             .unwrap_or_default()
             .split_whitespace()
-            .filter_map(|w| w.split_once('.').map(|(net, handle)| Identity::new(net, handle)))
+            .filter_map(identity_from_word)
             .collect();
         let email = string(u, "email");
         if !email.is_empty() {
             identities.push(Identity::email(&email));
         }
-        let name = string(u, "name");
-        let created = parse_iso(&string(u, "created_at")).unwrap_or(0);
         Customer {
-            id: string(u, "id"),
-            display_names: if name.is_empty() { vec![] } else { vec![name] },
-            identities,
             tags: u.get("tags").and_then(Value::as_array).map(|t| t.iter().filter_map(Value::as_str).map(String::from).collect()).unwrap_or_default(),
-            created_at: created,
-            updated_at: parse_iso(&string(u, "updated_at")).unwrap_or(created),
+            ..read_customer(string(u, "id"), string(u, "name"), identities, &string(u, "created_at"), &string(u, "updated_at"))
         }
     }
 
@@ -118,9 +113,7 @@ impl Zendesk {
         }
         let email = who.identities.iter().find(|i| i.network == "email");
         let words: Vec<String> = who.identities.iter().filter(|i| i.is_social()).map(handle_word).collect();
-        let Some(name) = who.display_name.clone().or_else(|| who.identities.iter().find(|i| i.network != "phone").map(|i| i.value.clone())) else {
-            return Err(CrmError::Rejected { status: 400, reason: "the customer has no handle or email to file them under".into() });
-        };
+        let name = filing_name(who)?;
         // No verification email: the customer hasn't asked to hear from us by email.
         let mut fields = serde_json::Map::new();
         fields.insert(self.cfg.handles_field.clone(), words.join(" ").into());
@@ -146,19 +139,6 @@ impl Zendesk {
     }
 }
 
-/// `network.handle`: how a social handle is a word of the handles field.
-fn handle_word(i: &Identity) -> String {
-    format!("{}.{}", i.network, i.value)
-}
-
-fn string(v: &Value, k: &str) -> String {
-    match v.get(k) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
 /// "field: why" for each entry of a validation error's `details`.
 fn error_details(body: &str) -> String {
     let Ok(v) = serde_json::from_str::<Value>(body) else { return String::new() };
@@ -166,102 +146,23 @@ fn error_details(body: &str) -> String {
     details.values().filter_map(Value::as_array).flatten().filter_map(|d| d.get("description").and_then(Value::as_str)).collect::<Vec<_>>().join("; ")
 }
 
-fn marker(key: &str) -> String {
-    format!("[Tactful {key}]")
-}
-
-/// The title line and text of a write. The title carries the key.
-fn compose(key: &str, op: &WriteOp) -> (String, String) {
-    match op {
-        WriteOp::LogInteraction { interaction: i, .. } => {
-            let mut text = format!("{}\n\n--\nTactful: {} ({})", i.text, op.describe(), if i.direction == Direction::Inbound { "from the customer" } else { "from us" });
-            for (label, value) in [("Link", i.permalink.clone()), ("Agent", i.agent.clone()), ("Tone findings", Some(i.tone_findings.join(", ")).filter(|t| !t.is_empty()))] {
-                if let Some(v) = value {
-                    text.push_str(&format!("\n{label}: {v}"));
-                }
-            }
-            (format!("{} {}", capitalise(&op.describe()), marker(key)), text)
-        }
-        WriteOp::AddNote { text, agent, .. } => (format!("Note {}", marker(key)), format!("{text}{}", agent.as_deref().map(|a| format!("\n\n--\nNote by {a}")).unwrap_or_default())),
-        WriteOp::CreateTicket { subject, text, .. } => (format!("{subject} {}", marker(key)), text.clone()),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
-/// What a Tactful title says it was ("Reply on x [Tactful k]").
-fn kind_from_title(title: &str) -> Option<(InteractionKind, String)> {
-    let head = title.split(" [Tactful ").next()?;
-    let (what, channel) = head.split_once(" on ")?;
-    let kind = match what.to_lowercase().as_str() {
-        "post" => InteractionKind::Post,
-        "reply" => InteractionKind::Reply,
-        "suggestion used" => InteractionKind::SuggestionUsed,
-        "move to private" => InteractionKind::Handoff,
-        _ => return None,
-    };
-    Some((kind, channel.to_string()))
-}
-
-/// A ticket comment as the card shows it.
-enum ReadComment {
-    Interaction(Interaction),
-    Note(Note),
-}
-
 /// Reads a comment back: what Tactful logged ("Reply on x [Tactful k]" first), a note, or
 /// what the customer and agents wrote in Zendesk (public comments are the conversation,
 /// private ones are notes).
-fn read_comment(customer: &Customer, c: &Value) -> ReadComment {
+fn read_comment(customer: &Customer, c: &Value) -> Entry {
     let body = string(c, "body");
-    let (id, author) = (string(c, "id"), string(c, "author_id"));
-    let at = parse_iso(&string(c, "created_at")).unwrap_or(0);
+    let author = string(c, "author_id");
+    let stamp = Stamp { id: string(c, "id"), customer_id: customer.id.clone(), agent: Some(author.clone()), at: parse_iso(&string(c, "created_at")).unwrap_or(0) };
     let mut lines = body.lines();
     let title = lines.next().unwrap_or("");
-    let note = |text: String, agent: String| ReadComment::Note(Note { id: id.clone(), customer_id: customer.id.clone(), text, agent: Some(agent), at });
-    if !title.contains("[Tactful ") {
+    if !title.contains(MARK) {
         if c.get("public") == Some(&Value::Bool(false)) {
-            return note(body.trim().to_string(), author);
+            return stamp.note(body.trim().to_string());
         }
-        let inbound = author == customer.id;
-        return ReadComment::Interaction(Interaction {
-            id: id.clone(),
-            customer_id: customer.id.clone(),
-            channel: c.pointer("/via/channel").and_then(Value::as_str).unwrap_or("zendesk").to_string(),
-            kind: if inbound { InteractionKind::Post } else { InteractionKind::Reply },
-            direction: if inbound { Direction::Inbound } else { Direction::Outbound },
-            permalink: None,
-            text: body.trim().to_string(),
-            agent: (!inbound).then_some(author),
-            at,
-            tone_findings: vec![],
-            sentiment: None,
-        });
+        let channel = c.pointer("/via/channel").and_then(Value::as_str).unwrap_or("zendesk").to_string();
+        return stamp.written(channel, author == customer.id, body.trim().to_string());
     }
-    let rest: Vec<&str> = lines.collect();
-    let footer_at = rest.iter().position(|l| *l == "--").unwrap_or(rest.len());
-    let footer = &rest[(footer_at + 1).min(rest.len())..];
-    let field = |label: &str| footer.iter().find_map(|l| l.strip_prefix(label)).map(str::to_string);
-    let text = rest[..footer_at].join("\n").trim().to_string();
-    let Some((kind, channel)) = kind_from_title(title) else {
-        return note(text, field("Note by ").unwrap_or(author));
-    };
-    ReadComment::Interaction(Interaction {
-        id: id.clone(),
-        customer_id: customer.id.clone(),
-        channel,
-        kind,
-        direction: if field("Tactful: ").is_some_and(|t| t.ends_with("(from the customer)")) { Direction::Inbound } else { Direction::Outbound },
-        permalink: field("Link: "),
-        text,
-        agent: field("Agent: ").or(Some(author)),
-        at,
-        tone_findings: field("Tone findings: ").map(|t| t.split(", ").map(String::from).collect()).unwrap_or_default(),
-        sentiment: None,
-    })
+    stamp.logged(title, &lines.collect::<Vec<_>>())
 }
 
 impl Connector for Zendesk {
@@ -298,19 +199,11 @@ impl Connector for Zendesk {
 
     async fn history(&self, http: &impl Http, customer: &Customer, limit: usize) -> Result<CustomerHistory, CrmError> {
         let tickets: Vec<Ticket> = self.tickets(http, &customer.id).await?.iter().map(|t| self.ticket_from(t)).collect();
-        let (mut interactions, mut notes) = (Vec::new(), Vec::new());
+        let mut read = Entries::default();
         for t in tickets.iter().take(3) {
-            for c in self.comments(http, &t.id).await? {
-                match read_comment(customer, &c) {
-                    ReadComment::Interaction(i) => interactions.push(i),
-                    ReadComment::Note(n) => notes.push(n),
-                }
-            }
+            read.extend(self.comments(http, &t.id).await?.iter().map(|c| read_comment(customer, c)));
         }
-        interactions.sort_by_key(|i| std::cmp::Reverse(i.at));
-        interactions.truncate(limit);
-        notes.sort_by_key(|n| std::cmp::Reverse(n.at));
-        Ok(CustomerHistory { customer: customer.clone(), interactions, tickets, notes, sentiment: vec![] })
+        Ok(read.newest_first().history(customer, tickets, limit))
     }
 
     async fn deliver(&self, http: &impl Http, key: &str, op: &WriteOp, maybe_done: bool) -> Result<(), CrmError> {
@@ -338,7 +231,7 @@ impl Connector for Zendesk {
             None => {
                 let subject = match op {
                     WriteOp::CreateTicket { .. } => title,
-                    _ => format!("{} — {title}", op.customer().display_name.as_deref().or(user.display_names.first().map(String::as_str)).unwrap_or("Customer")),
+                    _ => holding_ticket_subject(op, &user, &title),
                 };
                 let ticket = json!({ "subject": subject, "comment": comment, "requester_id": user.id.parse::<u64>().unwrap_or(0) });
                 // Zendesk answers a repeated key with the first ticket instead of a new one.
