@@ -160,3 +160,49 @@ test('a privacy request exports and then erases one customer, from the options p
   await ext.click('#privacy-export');
   await ext.waitForFunction(() => /No customer with @nobody_at_all on instagram/.test(document.querySelector('#privacy-note').textContent));
 });
+
+test('a version 1 CRM database (before the settings store) is migrated in place', async () => {
+  const now = Date.now();
+  await ext.evaluate(async (now) => {
+    const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    // The worker holds the database open; it steps aside when another context deletes it.
+    await req(indexedDB.deleteDatabase('tactful-crm'));
+    const open = indexedDB.open('tactful-crm', 1);
+    open.onupgradeneeded = () => {
+      const d = open.result; // exactly the v1 schema
+      d.createObjectStore('customers', { keyPath: 'id' });
+      d.createObjectStore('identities', { keyPath: 'key' });
+      d.createObjectStore('interactions', { keyPath: 'id' }).createIndex('by_customer', ['customer_id', 'at']);
+      d.createObjectStore('tickets', { keyPath: ['customer_id', 'id'] }).createIndex('by_customer', 'customer_id');
+      d.createObjectStore('notes', { keyPath: 'id' }).createIndex('by_customer', 'customer_id');
+    };
+    const db = await req(open);
+    const tx = db.transaction(['customers', 'identities', 'interactions'], 'readwrite');
+    tx.objectStore('customers').put({ id: 'v1-cust', display_names: ['Old Timer'], identities: [{ network: 'x', value: 'dana_reyes' }], tags: [], created_at: now, updated_at: now });
+    tx.objectStore('identities').put({ key: 'x:dana_reyes', customer_id: 'v1-cust' });
+    tx.objectStore('interactions').put({ id: 'v1-i', customer_id: 'v1-cust', channel: 'x', kind: 'post', direction: 'inbound', permalink: null, text: 'Written before the upgrade', agent: null, at: now - 1000, tone_findings: [], sentiment: -0.4 });
+    await new Promise((res) => { tx.oncomplete = res; });
+    db.close();
+  }, now);
+  const exported = await ask(ext, { kind: 'crm_export' });
+  assert.deepEqual(exported.snapshot.customers.map((c) => c.id), ['v1-cust'], 'records survive the upgrade');
+  const status = await ask(ext, { kind: 'crm_status' });
+  assert.equal(status.kind, 'crm_status', 'the v2 settings store exists');
+  const version = await ext.evaluate(async () => (await indexedDB.databases()).find((d) => d.name === 'tactful-crm').version);
+  assert.equal(version, 2);
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x'));
+  const shown = await waitForOverlays(page, (o) => /Written before the upgrade/.test(customerText(o)));
+  assert.match(customerText(shown), /0 open tickets · 1 interaction\b/);
+  await page.close();
+});
+
+test('the local CRM survives a browser restart', async () => {
+  const before = await ask(ext, { kind: 'crm_export' });
+  await browser.close({ keepProfile: true });
+  browser = await launch({ port: server.port, profile: browser.profile });
+  ext = await extensionPage(browser.context, browser.extensionId);
+  const after = await ask(ext, { kind: 'crm_export' });
+  assert.deepEqual(after.snapshot, before.snapshot);
+  assert.ok(after.snapshot.customers.length > 0);
+});

@@ -120,6 +120,31 @@ test('interactions become RT comments; during an outage they wait, then arrive o
   await page.close();
 });
 
+test('writes waiting for RT survive a browser restart and arrive once RT is back', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x'));
+  await waitForOverlays(page, (o) => /Router keeps dropping/.test(text(o)), 20000);
+  const tab = await tabIdOf(browser.worker, page);
+  const { page: snap } = await ask(ext, { kind: 'page_posts', tab_id: tab });
+  const post = snap.posts.find((p) => p.handle === 'dana_reyes');
+  await rt.stop();
+  for (const t of ['four before restart', 'five before restart']) {
+    const r = await inContentScript(page, `chrome.runtime.sendMessage(${JSON.stringify({ kind: 'log_interaction', post_key: post.key, action: 'reply', text: t })})`);
+    assert.equal(r.kind, 'ok');
+  }
+  await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 2, 'two waiting writes');
+  // The browser quits with the writes queued; RT comes back while it is closed.
+  await browser.close({ keepProfile: true });
+  await rt.start();
+  browser = await launch({ port: server.port, dist, profile: browser.profile });
+  ext = await extensionPage(browser.context, browser.extensionId);
+  await ask(ext, { kind: 'crm_send_now' }); // or wait for the retry alarm
+  await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 0, 'the outbox to drain after restart');
+  const atts = await rt.rest('GET', `ticket/${ticket}/attachments?fields=Content,TransactionId&per_page=100`);
+  const bodies = atts.items.sort((a, b) => Number(a.TransactionId) - Number(b.TransactionId)).map((a) => (a.Content || '').split('\n')[0]).filter((c) => /before restart/.test(c));
+  assert.deepEqual(bodies, ['four before restart', 'five before restart'], 'each once, in order');
+});
+
 test('the CRM password never reaches a page or a content script', async () => {
   const page = await browser.context.newPage();
   await page.goto(siteUrl('x'));

@@ -27,11 +27,12 @@ export function siteUrl(site, query = '') {
 
 /**
  * Launches Chromium with dist/ loaded. Returns { context, worker, extensionId, close }.
- * `dist` loads another build (a test copy with a patched manifest).
- * @param {{ port: number, headless?: boolean, dist?: string }} opts
+ * `dist` loads another build (a test copy with a patched manifest); `profile` reuses a
+ * browser profile (a restart), which `close({ keepProfile: true })` leaves in place.
+ * @param {{ port: number, headless?: boolean, dist?: string, profile?: string }} opts
  */
-export async function launch({ port, headless = true, dist = DIST }) {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'tactful-chromium-'));
+export async function launch({ port, headless = true, dist = DIST, profile }) {
+  const userDataDir = profile || mkdtempSync(join(tmpdir(), 'tactful-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless,
@@ -48,11 +49,11 @@ export async function launch({ port, headless = true, dist = DIST }) {
   let worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
   if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
   const extensionId = new URL(worker.url()).host;
-  const close = async () => {
+  const close = async ({ keepProfile = false } = {}) => {
     await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    if (!keepProfile) rmSync(userDataDir, { recursive: true, force: true });
   };
-  return { context, worker, extensionId, close };
+  return { context, worker, extensionId, close, profile: userDataDir };
 }
 
 /**
