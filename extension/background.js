@@ -59,9 +59,10 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
       // The core says what to read or write; the records live in IndexedDB here.
       if (response.kind === 'crm_lookup') {
         // The connected CRM's record when there is one; the local one otherwise, or when
-        // the CRM can't be reached (said on the card).
-        const r = await remote.card(response.who, now).catch((e) => ({ error: String(e) }));
-        const card = r && r.card ? r.card : await crm.card(response.who, now);
+        // the CRM can't be reached (said on the card). The panel asks for the full history.
+        const lines = msg.kind === 'customer_history' ? 100 : 3;
+        const r = await remote.card(response.who, now, lines).catch((e) => ({ error: String(e) }));
+        const card = r && r.card ? r.card : await crm.card(response.who, now, lines);
         response = { kind: 'customer_card', post_key: response.post_key, card, note: r && r.error ? r.error : null };
       } else if (response.kind === 'crm_writes') {
         // Only what is new goes to the connected CRM (the customer's post once).

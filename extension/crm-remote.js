@@ -77,10 +77,10 @@ export async function test(/** @type {any} */ raw) {
 }
 
 /** The card from the connected CRM, or null when none is connected. */
-export async function card(/** @type {any} */ who, /** @type {number} */ now) {
+export async function card(/** @type {any} */ who, /** @type {number} */ now, lines = 3) {
   const c = await config();
   if (!c) return null;
-  return crm_remote_card(c.config, who, fetcher, now);
+  return crm_remote_card(c.config, who, fetcher, now, lines);
 }
 
 async function loadOutbox() {

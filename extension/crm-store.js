@@ -92,17 +92,17 @@ async function recent(/** @type {IDBTransaction} */ tx, /** @type {string} */ id
   return { total, items: out };
 }
 
-/** The customer card for a post's author. */
-export async function card(/** @type {any} */ who, /** @type {number} */ now) {
+/** The customer card for a post's author, with up to `lines` of history. */
+export async function card(/** @type {any} */ who, /** @type {number} */ now, lines = 3) {
   const db = await open();
   const tx = db.transaction(STORES, 'readonly');
   const r = crm_resolve(who, await owners(tx, who));
   if (r.kind === 'new') return crm_unknown_card(who);
   const customer = await done(tx.objectStore('customers').get(r.id));
-  const { total, items } = await recent(tx, r.id, 40);
+  const { total, items } = await recent(tx, r.id, Math.max(40, lines));
   const tickets = await done(tx.objectStore('tickets').index('by_customer').getAll(r.id));
   const notes = await done(tx.objectStore('notes').index('by_customer').getAll(r.id));
-  return crm_card(customer, items, tickets.map((/** @type {any} */ t) => t.ticket), notes, total, now);
+  return crm_card(customer, items, tickets.map((/** @type {any} */ t) => t.ticket), notes, total, now, lines);
 }
 
 /**

@@ -72,13 +72,15 @@ pub enum Request {
     // --- extension pages only ---
     /// What Tactful read on a tab (the panel's list).
     PagePosts { tab_id: i64 },
+    /// The full CRM history of the author of post `post_key` on tab `tab_id` (the panel).
+    CustomerHistory { tab_id: i64, post_key: String },
     GetSettings,
     SaveSettings { settings: Settings },
 }
 
 impl Request {
     fn needs_extension_page(&self) -> bool {
-        matches!(self, Request::PagePosts { .. } | Request::GetSettings | Request::SaveSettings { .. })
+        matches!(self, Request::PagePosts { .. } | Request::CustomerHistory { .. } | Request::GetSettings | Request::SaveSettings { .. })
     }
 }
 
@@ -182,6 +184,10 @@ impl Worker {
                 Err(message) => Response::Error { message },
             },
             Request::LogInteraction { post_key, action, text, tone_findings } => self.log_interaction(sender, &post_key, action, text, tone_findings, now_ms),
+            Request::CustomerHistory { tab_id, post_key } => match self.author_of(&Sender::ContentScript { tab_id, url: String::new() }, &post_key) {
+                Ok((who, _)) => Response::CrmLookup { post_key, who },
+                Err(message) => Response::Error { message },
+            },
             Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
             Request::GetSettings => Response::Settings { settings: self.settings.clone() },
             Request::SaveSettings { settings } => match settings.validated() {

@@ -2,7 +2,7 @@
 //! records: it reads what a decision needs, calls here, and writes what comes back.
 
 use super::chrome::to_js;
-use crate::core::crm::card::{card, unknown};
+use crate::core::crm::card::{card_with, unknown};
 use crate::core::crm::local::{history_from, migrate, resolve, upsert_customer, Resolution};
 use crate::core::crm::{Customer, CustomerRef, Identity, Interaction, Note, Ticket};
 use serde::de::DeserializeOwned;
@@ -57,13 +57,13 @@ pub fn crm_upsert(existing: JsValue, who: JsValue, owners: JsValue, now_ms: f64,
 
 /// The customer card from stored records (interactions newest first).
 #[wasm_bindgen]
-pub fn crm_card(customer: JsValue, interactions: JsValue, tickets: JsValue, notes: JsValue, total: u32, now_ms: f64) -> Result<JsValue, JsValue> {
+pub fn crm_card(customer: JsValue, interactions: JsValue, tickets: JsValue, notes: JsValue, total: u32, now_ms: f64, recent: u32) -> Result<JsValue, JsValue> {
     let customer: Customer = from(customer, "customer record")?;
     let interactions: Vec<Interaction> = from(interactions, "interaction list")?;
     let tickets: Vec<Ticket> = from(tickets, "ticket list")?;
     let notes: Vec<Note> = from(notes, "note list")?;
-    let h = history_from(customer, interactions, tickets, notes, 10);
-    out(&card(&h, total as usize, now_ms as i64))
+    let h = history_from(customer, interactions, tickets, notes, recent.max(10) as usize);
+    out(&card_with(&h, total as usize, now_ms as i64, recent as usize))
 }
 
 /// The card for an author the CRM doesn't know.
@@ -129,10 +129,10 @@ pub async fn crm_test_connection(config: JsValue, fetcher: js_sys::Function) -> 
 
 /// The card from the remote CRM: `{card}` or `{error}`.
 #[wasm_bindgen]
-pub async fn crm_remote_card(config: JsValue, who: JsValue, fetcher: js_sys::Function, now_ms: f64) -> Result<JsValue, JsValue> {
+pub async fn crm_remote_card(config: JsValue, who: JsValue, fetcher: js_sys::Function, now_ms: f64, lines: u32) -> Result<JsValue, JsValue> {
     let c: CrmConfig = from(config, "CRM settings")?;
     let who: CustomerRef = from(who, "customer")?;
-    out(&match c.card(&JsHttp(&fetcher), &who, now_ms as i64).await {
+    out(&match c.card(&JsHttp(&fetcher), &who, now_ms as i64, lines as usize).await {
         Ok(card) => serde_json::json!({ "card": card }),
         Err(e) => serde_json::json!({ "error": e.explain(c.name()) }),
     })

@@ -2,6 +2,7 @@
 
 use super::chrome;
 use crate::core::clock;
+use crate::core::crm::card::CardView;
 use crate::core::display;
 use crate::core::overlay::{LayoutStatus, Theme};
 use crate::core::protocol::{PageSnapshot, Request, Response};
@@ -9,6 +10,69 @@ use gloo::timers::callback::Interval;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+struct HistoryProps {
+    post_key: String,
+}
+
+/// A customer's full CRM history, expanded under their post.
+#[function_component(History)]
+fn history(props: &HistoryProps) -> Html {
+    let shown = use_state(|| None::<Result<CardView, String>>);
+    let open = use_state(|| false);
+    let toggle = {
+        let (shown, open, key) = (shown.clone(), open.clone(), props.post_key.clone());
+        Callback::from(move |_| {
+            if *open {
+                return open.set(false);
+            }
+            open.set(true);
+            let (shown, key) = (shown.clone(), key.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(tab_id) = target_tab().await else { return shown.set(Some(Err("No tab is active.".into()))) };
+                shown.set(Some(match chrome::send(&Request::CustomerHistory { tab_id, post_key: key }).await {
+                    Ok(Response::CustomerCard { card, .. }) => Ok(card),
+                    Ok(Response::Error { message }) => Err(message),
+                    Ok(_) => Err("Tactful's background worker gave an unexpected answer.".into()),
+                    Err(e) => Err(e),
+                }));
+            });
+        })
+    };
+    html! {
+      <div class="history">
+        <button type="button" aria-expanded={(*open).to_string()} onclick={toggle}>{ "History" }</button>
+        if *open {
+            { match &*shown {
+                None => html! { <p class="muted" role="status">{ "Loading history…" }</p> },
+                Some(Err(m)) => html! { <p class="error">{ m.clone() }</p> },
+                Some(Ok(c)) => html! {
+                  <div class="customer-history" aria-label="Customer history">
+                    <p class="summary">{ format!("{} — {}", c.name, c.summary) }</p>
+                    if !c.identities.is_empty() { <p class="muted">{ c.identities.join(" · ") }</p> }
+                    <ul class="tickets">
+                      { for c.open_tickets.iter().map(|t| html! { <li>
+                          if let Some(l) = &t.link { <a href={l.clone()} target="_blank" rel="noopener noreferrer">{ format!("{} ({})", t.subject, t.status) }</a> }
+                          else { { format!("{} ({})", t.subject, t.status) } }
+                      </li> }) }
+                    </ul>
+                    <ol class="interactions">
+                      { for c.recent.iter().map(|r| html! {
+                          <li class={classes!(if r.from_customer { "in" } else { "out" })}>
+                            <span class="age">{ r.age.clone() }</span>{ " " }
+                            <span class="what">{ r.what.clone() }</span>{ " " }
+                            <bdi class="text">{ r.text.clone() }</bdi>
+                          </li>
+                      }) }
+                    </ol>
+                  </div>
+                },
+            } }
+        }
+      </div>
+    }
+}
 
 /// What waits to be sent to the connected CRM, and what it refused (with discard/retry).
 #[function_component(CrmQueue)]
@@ -168,6 +232,7 @@ fn panel() -> Html {
                           if let Some(link) = &p.permalink {
                               <a href={link.clone()} target="_blank" rel="noopener noreferrer">{ "Open post" }</a>
                           }
+                          if !p.is_brand && p.handle.is_some() { <History post_key={p.key.clone()} /> }
                         </li>
                     }) }
                   </ol>

@@ -305,7 +305,7 @@ function pageSamples({ uniform, heavy, extra }) {
  * crm.card() called from this extension page (same origin, same IndexedDB as the worker):
  * the IndexedDB + wasm part alone, plus a breakdown of the read path and two variants.
  */
-async function pageDirect({ samples, rounds }) {
+async function pageDirect({ samples, rounds, breakdown }) {
   const crm = await import('/crm-store.js');
   const wasm = await import('/pkg/tactful.js'); // options.js already initialised it
   const now = Date.now();
@@ -326,7 +326,9 @@ async function pageDirect({ samples, rounds }) {
   const steps = { remote_config: [], owners: [], customer: [], count: [], cursor40: [], tickets: [], notes: [], wasm_card: [], 'total (crm.card part)': [] };
   const variants = { parallel_cursor: [], parallel_getAllRecords: [] };
   const hasGAR = typeof IDBIndex.prototype.getAllRecords === 'function';
-  for (const c of window.__crmBench.shuffle(order).slice(0, 300)) {
+  const counts = [];
+  for (const c of breakdown) {
+    counts.push(c.count);
     const w = who(c);
     let a = t();
     let start = a;
@@ -383,7 +385,7 @@ async function pageDirect({ samples, rounds }) {
       variants[useGAR ? 'parallel_getAllRecords' : 'parallel_cursor'].push(t() - b0);
     }
   }
-  return { open, cold, warm, steps, variants, hasGAR };
+  return { open, cold, warm, steps, variants, hasGAR, counts };
 }
 
 // ---------- content-script world of the x.com page ----------
@@ -589,7 +591,10 @@ async function run({ customers, interactions }, server) {
     const ext2 = await extensionPage(browser.context, browser.extensionId);
     await ext2.evaluate(() => { window.__crmBench = { shuffle: (a) => { for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; } return a; } }; });
     const reserved = unseen.splice(0, BROWSER_RESTARTS);
-    const direct = await ext2.evaluate(pageDirect, { samples: [picks.special[0], ...unseen.slice(0, DIRECT_SAMPLES)], rounds: 1 });
+    const directSamples = unseen.slice(0, DIRECT_SAMPLES);
+    // Breakdown: the fixture's customers, the heavy ones and 200 others (all read before).
+    const breakdown = [...picks.special, ...picks.samples.filter((c) => c.count >= 100), ...directSamples.slice(0, 200)];
+    const direct = await ext2.evaluate(pageDirect, { samples: [picks.special[0], ...directSamples], rounds: 1, breakdown });
     res.direct = direct;
 
     // --- browser restarts (same profile): the fixture page's cards, then a new customer's ---
@@ -629,9 +634,14 @@ async function run({ customers, interactions }, server) {
     console.log(`  crm.card() from an extension page (IndexedDB + wasm, no messaging): first call, opening the DB: ${direct.open.toFixed(1)} ms`);
     console.log(line('  crm.card() direct, first call per customer', direct.cold));
     console.log(line('  crm.card() direct, warm', direct.warm));
-    console.log('  read path breakdown (300 customers, steps as in crm-store.js card()):');
-    for (const [k, v] of Object.entries(direct.steps)) console.log(line(`    ${k}`, v));
-    for (const [k, v] of Object.entries(direct.variants)) console.log(line(`    variant: ${k}`, v));
+    const hv = direct.counts.map((n) => n >= 100);
+    const nh = hv.filter(Boolean).length;
+    console.log(`  read path breakdown, steps as in crm-store.js card() (second read of each customer); ${hv.length - nh} with < 100 interactions | ${nh} with >= 100:`);
+    console.log(`    ${'step'.padEnd(34)} ${'median'.padStart(7)} ${'p99'.padStart(7)}   | ${'median'.padStart(7)} ${'p99'.padStart(7)}  (ms)`);
+    for (const [k, v] of [...Object.entries(direct.steps), ...Object.entries(direct.variants).map(([k, v]) => [`variant: ${k}`, v])]) {
+      const light = v.filter((_, j) => !hv[j]), heavy = v.filter((_, j) => hv[j]);
+      console.log(`    ${k.padEnd(34)} ${ms(med(light))} ${ms(p99(light))}   | ${ms(med(heavy))} ${ms(p99(heavy))}`);
+    }
     if (!direct.hasGAR) console.log('    (IDBIndex.getAllRecords not available in this Chromium)');
     return res;
   } finally {

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, SITES, expected, siteUrl, waitForOverlays, postCards, clickOverlayButton, extensionPage, ask, inContentScript } from './harness.mjs';
+import { launch, SITES, expected, siteUrl, waitForOverlays, postCards, clickOverlayButton, extensionPage, ask, inContentScript, tabIdOf } from './harness.mjs';
 
 let server, browser, ext;
 const HOUR = 3600_000;
@@ -85,6 +85,29 @@ test('x: inserting a suggestion logs the post and the reply; the card updates', 
   assert.equal(used[0].direction, 'outbound');
   assert.equal(used[0].permalink, expected('x').posts[0].permalink);
   assert.equal(await page.evaluate(() => window.__fixture.editorText().replace(/\n$/, '')), used[0].text, 'the logged text is what went into the editor');
+  await page.close();
+});
+
+test('the side panel expands a customer\'s full history', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x'));
+  await waitForOverlays(page, (o) => /open ticket/.test(customerText(o)));
+  const tab = await tabIdOf(browser.worker, page);
+  const panel = await extensionPage(browser.context, browser.extensionId, `panel.html?tab=${tab}`);
+  const first = panel.locator('li.post', { hasText: '@dana_reyes' }).first();
+  await first.getByRole('button', { name: 'History' }).click();
+  const box = first.locator('.customer-history');
+  await box.waitFor({ timeout: 10000 });
+  const text = await box.textContent();
+  assert.match(text, /^Dana Reyes — 1 open ticket · \d+ interactions/);
+  assert.match(text, /Router replacement \(open\)/);
+  const total = Number(/· (\d+) interactions/.exec(text)[1]);
+  const lines = await first.locator('.interactions li').count();
+  assert.ok(total > 3, 'more history than the in-page card shows');
+  assert.equal(lines, total, 'every interaction listed');
+  assert.match(text, /My parcel never arrived, this is the third time/, 'the oldest one too');
+  assert.equal(await first.getByRole('button', { name: 'History' }).getAttribute('aria-expanded'), 'true');
+  await panel.close();
   await page.close();
 });
 

@@ -38,7 +38,8 @@ pub struct CardView {
     pub sentiment: Vec<f32>,
 }
 
-const RECENT: usize = 3;
+/// Lines of history on the in-page card; the panel asks for more.
+pub const CARD_RECENT: usize = 3;
 
 fn safe_link(l: &Option<String>) -> Option<String> {
     l.as_ref().filter(|u| u.starts_with("https://") || u.starts_with("http://")).cloned()
@@ -51,6 +52,11 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// The card for a customer; `total` is how many interactions the CRM holds for them
 /// (the history carries only the newest).
 pub fn card(h: &CustomerHistory, total: usize, now: i64) -> CardView {
+    card_with(h, total, now, CARD_RECENT)
+}
+
+/// The card with up to `recent` lines of history (the panel's full history).
+pub fn card_with(h: &CustomerHistory, total: usize, now: i64, recent: usize) -> CardView {
     let c = &h.customer;
     let identities = c
         .identities
@@ -63,7 +69,7 @@ pub fn card(h: &CustomerHistory, total: usize, now: i64) -> CardView {
     let recent = h
         .interactions
         .iter()
-        .take(RECENT)
+        .take(recent)
         .map(|i| {
             let what = match i.kind {
                 InteractionKind::Post => "Post",
@@ -71,7 +77,8 @@ pub fn card(h: &CustomerHistory, total: usize, now: i64) -> CardView {
                 InteractionKind::SuggestionUsed => "Suggested reply",
                 InteractionKind::Handoff => "Moved to private",
             };
-            RecentLine { age: age_label((now - i.at).max(0)), what: format!("{what} on {}", clean(&i.channel, 20)), text: clean(&i.text, 140), from_customer: i.direction == Direction::Inbound }
+            let text = if recent > CARD_RECENT { clean(&i.text, 1000) } else { clean(&i.text, 140) };
+            RecentLine { age: age_label((now - i.at).max(0)), what: format!("{what} on {}", clean(&i.channel, 20)), text, from_customer: i.direction == Direction::Inbound }
         })
         .collect();
     let skip = h.sentiment.len().saturating_sub(20);

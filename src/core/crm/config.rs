@@ -1,7 +1,7 @@
 //! Which CRM a team connected, and running a connector operation on it. The local CRM
 //! needs no config; a remote one adds a destination that reads and writes go to.
 
-use super::card::{card, unknown, CardView};
+use super::card::{card_with, unknown, CardView};
 use super::connector::{Connector, CrmError};
 use super::http::Http;
 use super::model::{CustomerRef, WriteOp};
@@ -105,17 +105,17 @@ impl CrmConfig {
         }
     }
 
-    /// The customer card from the CRM's own records.
-    pub async fn card(&self, http: &impl Http, who: &CustomerRef, now: i64) -> Result<CardView, CrmError> {
+    /// The customer card from the CRM's own records, with up to `lines` of history.
+    pub async fn card(&self, http: &impl Http, who: &CustomerRef, now: i64, lines: usize) -> Result<CardView, CrmError> {
         match self {
             CrmConfig::Rt(c) => {
                 let rt = Rt::new(c.clone());
                 match rt.lookup(http, who).await? {
                     None => Ok(unknown(who)),
                     Some(customer) => {
-                        let h = rt.history(http, &customer, 10).await?;
+                        let h = rt.history(http, &customer, lines.max(10)).await?;
                         let total = h.interactions.len();
-                        Ok(card(&h, total, now))
+                        Ok(card_with(&h, total, now, lines))
                     }
                 }
             }
