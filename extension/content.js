@@ -205,6 +205,23 @@
     return e;
   }
 
+  /** Each customer post's "Suggest replies" button and list, by post key (for Alt+K). @type {Map<string, { button: HTMLElement, list: HTMLElement }>} */
+  const suggestButtons = new Map();
+
+  // Alt+K: suggestions for the post whose reply box has focus (else the first customer post).
+  document.addEventListener('keydown', (e) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey || e.code !== 'KeyK') return;
+    const active = document.activeElement;
+    const key = active && profile && active.closest(profile.reply_editor.selector) ? postKeyFor(active) : null;
+    // A reply box under the brand's own reply answers the customer's post: the first one.
+    const found = (key && suggestButtons.get(key)) || [...suggestButtons.values()].find((b) => b.button.isConnected);
+    if (!found || !found.button.isConnected) return;
+    e.preventDefault();
+    // Opens the list, or goes back into it when it is already open.
+    if (found.list.hidden) found.button.click();
+    else /** @type {HTMLElement | null} */ (found.list.querySelector('button.insert'))?.focus();
+  }, true);
+
   /** Each post's customer-history section, by post key. @type {Map<string, HTMLElement>} */
   const customers = new Map();
 
@@ -297,6 +314,8 @@
       const list = el('div', 'suggestions');
       list.hidden = true;
       suggest.addEventListener('click', () => toggleSuggestions(card.key, suggest, list, hint));
+      list.addEventListener('keydown', (e) => suggestionKeys(e, suggest, list));
+      suggestButtons.set(card.key, { button: suggest, list });
       box.insertBefore(suggest, open);
       box.append(list);
       const customer = el('div', 'customer');
@@ -331,12 +350,22 @@
    * @param {HTMLElement} ed @param {string} text
    */
   async function insertInto(ed, text) {
+    const kind = profile ? profile.reply_editor.kind : 'contenteditable';
     ed.focus();
+    let atEnd = true;
     if (ed instanceof HTMLTextAreaElement) {
-      ed.setSelectionRange(ed.value.length, ed.value.length);
+      // A textarea keeps its selection when it loses focus: use it if the agent was there.
+      if (touched.has(ed)) atEnd = ed.selectionEnd === ed.value.length && ed.selectionStart === ed.selectionEnd;
+      else ed.setSelectionRange(ed.value.length, ed.value.length);
     } else {
       const sel = getSelection();
-      if (sel) {
+      const saved = lastRange.get(ed);
+      if (sel && saved && ed.contains(saved.startContainer) && ed.contains(saved.endContainer)) {
+        // Where the agent left the caret, or what they selected (replaced).
+        sel.removeAllRanges();
+        sel.addRange(saved);
+        atEnd = false;
+      } else if (sel) {
         // The caret goes at the end of the last text, or inside the last empty block
         // (Lexical's and Draft's empty "<p><br></p>"): editors ignore a caret between blocks.
         const r = document.createRange();
@@ -358,11 +387,49 @@
       }
     }
     const before = ed instanceof HTMLTextAreaElement ? ed.value : ed.textContent || '';
-    const sep = before.trim() && !/\s$/.test(before) ? ' ' : '';
-    // Lexical reads the caret on the (asynchronous) selectionchange event: let it.
+    const sep = atEnd && before.trim() && !/\s$/.test(before) ? ' ' : '';
+    // Draft and Lexical read the caret on the (asynchronous) selectionchange event: let them.
     await new Promise((r) => setTimeout(r, 0));
-    document.execCommand('insertText', false, sep + text);
+    const insert = INSERT[kind] || INSERT.contenteditable;
+    insert(ed, sep + text);
   }
+
+  /**
+   * How text goes into each editor kind so the editor's own state takes it (and its undo
+   * history). Draft.js ignores beforeinput and breaks on execCommand into an empty editor,
+   * but handles a paste; the others take execCommand('insertText') like typing.
+   * @type {Record<string, (ed: HTMLElement, text: string) => void>}
+   */
+  const INSERT = {
+    draft(ed, text) {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      ed.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    },
+    lexical: (_ed, text) => { document.execCommand('insertText', false, text); },
+    quill: (_ed, text) => { document.execCommand('insertText', false, text); },
+    textarea: (_ed, text) => { document.execCommand('insertText', false, text); },
+    contenteditable: (_ed, text) => { document.execCommand('insertText', false, text); },
+  };
+
+  /** The agent's last caret or selection inside each reply box. @type {WeakMap<Element, Range>} */
+  const lastRange = new WeakMap();
+  /** Textareas the agent has been in. @type {WeakSet<Element>} */
+  const touched = new WeakSet();
+  document.addEventListener('focusin', (e) => {
+    if (profile && e.target instanceof HTMLTextAreaElement && e.target.matches(profile.reply_editor.selector)) touched.add(e.target);
+  }, true);
+  document.addEventListener('selectionchange', () => {
+    if (!profile) return;
+    const active = document.activeElement;
+    if (active instanceof HTMLTextAreaElement && active.matches(profile.reply_editor.selector)) touched.add(active);
+    const sel = getSelection();
+    if (!sel || !sel.rangeCount) return;
+    const r = sel.getRangeAt(0);
+    const node = r.startContainer instanceof Element ? r.startContainer : r.startContainer.parentElement;
+    const ed = node && node.closest(profile.reply_editor.selector);
+    if (ed) lastRange.set(ed, r.cloneRange());
+  });
 
   /**
    * Shows (or hides) the suggested replies for a post under its card.
@@ -370,8 +437,7 @@
    */
   async function toggleSuggestions(key, button, list, hint) {
     if (!list.hidden) {
-      list.hidden = true;
-      button.setAttribute('aria-expanded', 'false');
+      closeList(button, list);
       return;
     }
     list.hidden = false;
@@ -389,6 +455,34 @@
     }
     list.replaceChildren(...r.items.map((/** @type {any} */ item, /** @type {number} */ i) => suggestionRow(key, item, i, hint)));
     /** @type {HTMLElement | null} */ (list.querySelector('button'))?.focus();
+  }
+
+  /** Closes a suggestion list (emptied: it is fetched fresh when opened again). @param {HTMLElement} button @param {HTMLElement} list */
+  function closeList(button, list) {
+    list.hidden = true;
+    list.replaceChildren();
+    button.setAttribute('aria-expanded', 'false');
+  }
+
+  /**
+   * Keys in an open suggestion list: arrows move between suggestions, Enter inserts the
+   * focused one (a button), Escape closes the list and returns to its button.
+   * @param {KeyboardEvent} e @param {HTMLElement} button @param {HTMLElement} list
+   */
+  function suggestionKeys(e, button, list) {
+    const inserts = /** @type {HTMLElement[]} */ ([...list.querySelectorAll('button.insert')]);
+    const root = list.getRootNode();
+    const at = inserts.findIndex((b) => root instanceof ShadowRoot && b.closest('.suggestion')?.contains(root.activeElement));
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = inserts[(at + (e.key === 'ArrowDown' ? 1 : inserts.length - 1)) % inserts.length];
+      next?.focus();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      closeList(button, list);
+      button.focus();
+    }
+    e.stopPropagation(); // the site's own shortcuts don't see keys meant for the list
   }
 
   /** One suggestion: title, why, preview, and insert (asking for missing values first). */

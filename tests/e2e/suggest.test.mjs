@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, ROOT, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton } from './harness.mjs';
 
 let server, browser;
 
@@ -40,6 +42,56 @@ for (const site of SITES) {
     assert.ok(!text.includes('{{') && !text.includes('}}'), `no raw variables inserted: ${text}`);
     const inserted = await waitForOverlays(page, (o) => o.some((x) => x.text.includes('Inserted.')));
     assert.ok(inserted);
+    await page.close();
+  });
+}
+
+const editorSelector = (site) => JSON.parse(readFileSync(join(ROOT, 'src/core/sites/profiles', `${site}.json`), 'utf8')).reply_editor.selector;
+
+for (const site of SITES) {
+  test(`${site}: by keyboard, Alt+K opens suggestions, Enter replaces the selected draft, the caret ends after it, undo takes it back`, async () => {
+    const want = expected(site);
+    const page = await browser.context.newPage();
+    await page.goto(siteUrl(site));
+    await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+    const ed = page.locator(editorSelector(site)).first();
+    await ed.click();
+    await page.keyboard.type('Draft to replace');
+    await page.waitForFunction(() => window.__fixture.editorText().includes('Draft to replace'));
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Alt+K');
+    await waitForOverlays(page, (o) => o.some((x) => /\b(Insert|Fill and insert)\b/.test(x.text)));
+    // Focus moved to the first suggestion's button; arrows cycle and come back.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    // A reply that needs a value the post doesn't give asks for it: type it, then Enter.
+    const asked = await waitForOverlays(page, (o) => o.some((x) => /Tactful needs:/.test(x.text)), 1500).catch(() => null);
+    if (asked) {
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.type('48213');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+    }
+    await page.waitForFunction(() => !window.__fixture.editorText().includes('Draft to replace'), null, { timeout: 5000 });
+    const inserted = (await editorText(page)).trim();
+    assert.ok(inserted.length > 20 && !inserted.includes('{{'), `the selected draft was replaced by a filled reply: ${inserted}`);
+    // The caret is after the inserted text: typing goes at its end.
+    await ed.focus();
+    await page.keyboard.type('!');
+    await page.waitForFunction(() => /!\s*$/.test(window.__fixture.editorText()), null, { timeout: 3000 });
+    assert.ok((await editorText(page)).trim().startsWith(inserted.slice(0, 20)), 'typing appended after the reply');
+    // Undo goes through the editor's own history.
+    for (let i = 0; i < 3 && (await editorText(page)).includes(inserted.slice(0, 20)); i++) {
+      await page.keyboard.press('ControlOrMeta+Z');
+      await page.waitForTimeout(150);
+    }
+    assert.ok(!(await editorText(page)).includes(inserted.slice(0, 20)), `undo removed the inserted reply: ${await editorText(page)}`);
+    // Escape closes the list.
+    await page.keyboard.press('Alt+K');
+    await waitForOverlays(page, (o) => o.some((x) => /\b(Insert|Fill and insert)\b/.test(x.text)));
+    await page.keyboard.press('Escape');
+    await waitForOverlays(page, (o) => !o.some((x) => /\b(Insert|Fill and insert)\b/.test(x.text)));
     await page.close();
   });
 }
