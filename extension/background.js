@@ -12,7 +12,9 @@ const t0 = performance.now();
 const ready = (async () => {
   await init({ module_or_path: chrome.runtime.getURL('pkg/tactful_bg.wasm') });
   const { settings } = await chrome.storage.local.get('settings');
-  worker_start(settings, performance.now() - t0);
+  // The team's imported knowledge base lives in the extension's IndexedDB (it can be large).
+  const kb = await crm.getSetting('kb').catch(() => undefined);
+  worker_start(settings, performance.now() - t0, kb ?? []);
   await remote.resume();
 })();
 
@@ -69,6 +71,10 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
         const fresh = await crm.apply(response.ops, now);
         await remote.enqueue(fresh, now);
         response = { kind: 'ok' };
+      }
+      if (response.kind === 'kb_imported') {
+        await crm.setSetting('kb', response.imported);
+        response = { ...response, imported: response.imported.length };
       }
       if (msg.kind === 'save_settings' && response.kind === 'settings') {
         await chrome.storage.local.set({ settings: response.settings });

@@ -13,7 +13,7 @@ use crate::core::settings::Settings;
 use crate::core::sites::{self, SiteProfile};
 use crate::core::kb::search::{Feedback, Index};
 use crate::core::kb::suggest::{self, SuggestionView};
-use crate::core::kb::KnowledgeBase;
+use crate::core::kb::{Entry, KnowledgeBase};
 use crate::core::tone::{Checker, PageFinding, ToneContext};
 use std::collections::BTreeMap;
 use crate::core::length::LengthCount;
@@ -76,11 +76,16 @@ pub enum Request {
     CustomerHistory { tab_id: i64, post_key: String },
     GetSettings,
     SaveSettings { settings: Settings },
+    /// A knowledge-base file (CSV, Tactful JSON, Zendesk or Freshdesk export), merged by
+    /// id into the knowledge base if the whole file is valid.
+    ImportKb { text: String },
+    /// How big the knowledge base is.
+    KbStatus,
 }
 
 impl Request {
     fn needs_extension_page(&self) -> bool {
-        matches!(self, Request::PagePosts { .. } | Request::CustomerHistory { .. } | Request::GetSettings | Request::SaveSettings { .. })
+        matches!(self, Request::PagePosts { .. } | Request::CustomerHistory { .. } | Request::GetSettings | Request::SaveSettings { .. } | Request::ImportKb { .. } | Request::KbStatus)
     }
 }
 
@@ -123,6 +128,9 @@ pub enum Response {
     CrmWrites { ops: Vec<WriteOp> },
     /// The customer card for a post.
     CustomerCard { post_key: String, card: CardView },
+    /// An import went in: counts, and every imported entry (for the glue to keep).
+    KbImported { added: usize, updated: usize, total: usize, imported: Vec<Entry> },
+    KbStatus { total: usize, imported: usize },
     Ok,
     /// A request that failed, with words for the agent.
     Error { message: String },
@@ -135,6 +143,8 @@ pub struct Worker {
     pub started_ms: f64,
     checker: Checker,
     kb: KnowledgeBase,
+    /// Ids of entries that came from the team's imports (not the starter KB).
+    imported: std::collections::BTreeSet<String>,
     index: Index,
     feedback: Feedback,
     pages: HashMap<i64, PageSnapshot>,
@@ -159,7 +169,7 @@ pub fn host_and_path(url: &str) -> Option<(&str, &str)> {
 impl Worker {
     pub fn new(settings: Settings) -> Worker {
         let kb = KnowledgeBase::starter();
-        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, index: Index::new(&kb), kb, feedback: Feedback::default(), pages: HashMap::new() }
+        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, index: Index::new(&kb), kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new() }
     }
 
     /// Answers one request. `now_ms` is the wall clock (Unix ms).
@@ -188,6 +198,14 @@ impl Worker {
                 Ok((who, _)) => Response::CrmLookup { post_key, who },
                 Err(message) => Response::Error { message },
             },
+            Request::ImportKb { text } => match crate::core::kb::import::parse(&text) {
+                Ok(entries) => {
+                    let (added, updated) = self.add_to_kb(entries);
+                    Response::KbImported { added, updated, total: self.kb.len(), imported: self.imported_entries() }
+                }
+                Err(e) => Response::Error { message: format!("That file can't be imported: {e}.") },
+            },
+            Request::KbStatus => Response::KbStatus { total: self.kb.len(), imported: self.imported.len() },
             Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
             Request::GetSettings => Response::Settings { settings: self.settings.clone() },
             Request::SaveSettings { settings } => match settings.validated() {
@@ -281,6 +299,21 @@ impl Worker {
             given,
         };
         Response::Suggestions { post_key, items: suggest::suggest(&self.kb, &self.index, &ctx, 3, &self.feedback) }
+    }
+
+    /// Merges entries by id into the knowledge base and rebuilds the index: (added, updated).
+    pub fn add_to_kb(&mut self, entries: Vec<Entry>) -> (usize, usize) {
+        let updated = entries.iter().filter(|e| self.kb.get(&e.id).is_some()).count();
+        let added = entries.len() - updated;
+        self.imported.extend(entries.iter().map(|e| e.id.clone()));
+        self.kb.upsert_all(entries);
+        self.index = Index::new(&self.kb);
+        (added, updated)
+    }
+
+    /// Every entry that came from an import (the glue keeps them across restarts).
+    pub fn imported_entries(&self) -> Vec<Entry> {
+        self.imported.iter().filter_map(|id| self.kb.get(id)).cloned().collect()
     }
 
     /// The customer behind a post the sender's page showed: their handle on this site.
@@ -454,6 +487,20 @@ mod tests {
         assert!(theirs.sentiment.unwrap() < 0.0 && theirs.id.starts_with("post:"));
         assert_eq!((ours.text.as_str(), ours.at), ("Sorry Dana", 42));
         assert!(matches!(w.handle(Request::CustomerCard { post_key: "a".into() }, &Sender::ExtensionPage, 0), Response::Error { .. }));
+    }
+
+    #[test]
+    fn kb_import_is_all_or_nothing_and_from_extension_pages_only() {
+        let mut w = Worker::default();
+        let before = w.kb.len();
+        let good = "id,kind,title,body,tags,examples\nr-new,reply,New reply,Hello there,greeting,\"hi\nhello\"\n";
+        assert!(matches!(w.handle(Request::ImportKb { text: good.into() }, &tab("https://x.com/a/status/1"), 0), Response::Error { .. }), "not from a page");
+        let Response::KbImported { added, updated, total, imported } = w.handle(Request::ImportKb { text: good.into() }, &Sender::ExtensionPage, 0) else { panic!() };
+        assert_eq!((added, updated, total, imported.len()), (1, 0, before + 1, 1));
+        let bad = "id,kind,title,body\nr-x,reply,Ok,Fine\nr-y,nonsense,Bad,Row\n";
+        let Response::Error { message } = w.handle(Request::ImportKb { text: bad.into() }, &Sender::ExtensionPage, 0) else { panic!() };
+        assert!(message.contains("line 3") && message.contains("nothing was imported"), "{message}");
+        assert!(matches!(w.handle(Request::KbStatus, &Sender::ExtensionPage, 0), Response::KbStatus { total, imported: 1 } if total == before + 1));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod chrome;
 pub mod crm;
 mod options;
 mod options_crm;
+mod options_kb;
 mod panel;
 mod worker;
 

@@ -188,6 +188,7 @@ fn options() -> Html {
                 Status::Failed(m) => m.clone(),
             } }
           </p>
+          <super::options_kb::KbImport />
           <super::options_crm::CrmSettings />
           <super::options_crm::PrivacyRequests />
         </main>

@@ -1,0 +1,74 @@
+//! The options page's knowledge-base import: a file in, checked whole by the service
+//! worker's core (nothing imported if any line is wrong), with progress while a large
+//! file is read, checked and indexed. The page stays responsive: the work is in the worker.
+
+use super::chrome;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+enum State {
+    Idle(String),
+    Busy(String),
+    Done(String),
+    Failed(String),
+}
+
+async fn status_line() -> String {
+    match chrome::send_json(&json!({ "kind": "kb_status" })).await {
+        Ok(v) => format!("The knowledge base has {} entries ({} imported by your team).", v["total"], v["imported"]),
+        Err(e) => e,
+    }
+}
+
+#[function_component(KbImport)]
+pub fn kb_import() -> Html {
+    let state = use_state(|| State::Idle(String::new()));
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move { state.set(State::Idle(status_line().await)) });
+        });
+    }
+    let onchange = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let state = state.clone();
+            let name = file.name();
+            let kb = (file.size() / 1024.0).ceil();
+            state.set(State::Busy(format!("Reading {name} ({kb} KB)…")));
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = match js_sys::Reflect::get(&file, &"text".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()).and_then(|f| f.call0(&file).ok()) {
+                    Some(p) => JsFuture::from(js_sys::Promise::from(p)).await.ok().and_then(|t| t.as_string()),
+                    None => None,
+                };
+                let Some(text) = text else { return state.set(State::Failed(format!("The browser couldn't read {name}."))) };
+                let lines = text.lines().count();
+                state.set(State::Busy(format!("Checking and indexing {name}: {lines} lines…")));
+                match chrome::send_json(&json!({ "kind": "import_kb", "text": text })).await {
+                    Ok(v) => {
+                        let n = v["added"].as_u64().unwrap_or(0) + v["updated"].as_u64().unwrap_or(0);
+                        state.set(State::Done(format!("Imported {n} entries from {name} ({} new, {} updated); the knowledge base now has {}.", v["added"], v["updated"], v["total"])));
+                    }
+                    Err(m) => state.set(State::Failed(m)),
+                }
+            });
+        })
+    };
+    let busy = matches!(*state, State::Busy(_));
+    html! {
+      <section class="kb" aria-labelledby="kb-title">
+        <h2 id="kb-title">{ "Knowledge base" }</h2>
+        <p class="muted">{ "Import saved replies and articles: CSV (id, kind, title, body, tags, examples), Tactful JSON, a Zendesk Help Center or Freshdesk solutions export. Entries with the same id are updated. A file with any error is not imported at all." }</p>
+        <label for="kb-file">{ "Import a file" }</label>
+        <input id="kb-file" type="file" accept=".csv,.json,text/csv,application/json" disabled={busy} {onchange} />
+        <p id="kb-status" role="status" aria-busy={busy.to_string()} class={classes!(matches!(*state, State::Failed(_)).then_some("error"))}>
+          { match &*state { State::Idle(m) | State::Busy(m) | State::Done(m) | State::Failed(m) => m.clone() } }
+        </p>
+      </section>
+    }
+}
