@@ -14,7 +14,8 @@ const ready = (async () => {
   const { settings } = await chrome.storage.local.get('settings');
   // The team's imported knowledge base lives in the extension's IndexedDB (it can be large).
   const kb = await crm.getSetting('kb').catch(() => undefined);
-  worker_start(settings, performance.now() - t0, kb ?? []);
+  const feedback = await crm.getSetting('feedback').catch(() => undefined);
+  worker_start(settings, performance.now() - t0, kb ?? [], feedback);
   await remote.resume();
 })();
 
@@ -70,6 +71,11 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
         // Only what is new goes to the connected CRM (the customer's post once).
         const fresh = await crm.apply(response.ops, now);
         await remote.enqueue(fresh, now);
+        response = { kind: 'ok' };
+      }
+      if (response.kind === 'learned') {
+        // Which suggestions agents pick, kept so the ranking remembers across restarts.
+        await crm.setSetting('feedback', response.feedback);
         response = { kind: 'ok' };
       }
       if (response.kind === 'kb_imported') {

@@ -131,6 +131,8 @@ pub enum Response {
     /// An import went in: counts, and every imported entry (for the glue to keep).
     KbImported { added: usize, updated: usize, total: usize, imported: Vec<Entry> },
     KbStatus { total: usize, imported: usize },
+    /// For the glue, not the page: what agents' picks taught the ranking, to keep.
+    Learned { feedback: Feedback },
     Ok,
     /// A request that failed, with words for the agent.
     Error { message: String },
@@ -187,7 +189,7 @@ impl Worker {
                 if self.kb.get(&id).is_some() {
                     *self.feedback.picks.entry(id).or_default() += 1;
                 }
-                Response::Ok
+                Response::Learned { feedback: self.feedback.clone() }
             }
             Request::CustomerCard { post_key } => match self.author_of(sender, &post_key) {
                 Ok((who, _)) => Response::CrmLookup { post_key, who },
@@ -299,6 +301,11 @@ impl Worker {
             given,
         };
         Response::Suggestions { post_key, items: suggest::suggest(&self.kb, &self.index, &ctx, 3, &self.feedback) }
+    }
+
+    /// Restores what agents' picks taught the ranking (kept by the glue).
+    pub fn restore_feedback(&mut self, feedback: Feedback) {
+        self.feedback = feedback;
     }
 
     /// Merges entries by id into the knowledge base and rebuilds the index: (added, updated).
@@ -466,7 +473,7 @@ mod tests {
         let r = w.handle(Request::Suggest { post_key: "a".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
         let Response::Suggestions { items, .. } = r else { panic!("{r:?}") };
         assert!(!items.is_empty() && items.len() <= 3);
-        assert!(matches!(w.handle(Request::Picked { id: items[0].id.clone() }, &tab("https://x.com/dana/status/1"), 0), Response::Ok));
+        assert!(matches!(w.handle(Request::Picked { id: items[0].id.clone() }, &tab("https://x.com/dana/status/1"), 0), Response::Learned { feedback } if feedback.picks[&items[0].id] == 1));
         let unknown = w.handle(Request::Suggest { post_key: "zzz".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
         assert!(matches!(unknown, Response::Error { .. }));
     }

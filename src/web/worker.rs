@@ -15,7 +15,7 @@ thread_local! {
 /// wasm took to load, in ms. Bad stored settings fall back to defaults rather than
 /// leaving the agent without Tactful.
 #[wasm_bindgen]
-pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue) {
+pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, feedback: JsValue) {
     let settings = serde_wasm_bindgen::from_value::<Settings>(settings)
         .ok()
         .and_then(|s| s.validated().ok())
@@ -26,6 +26,9 @@ pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue) {
         w.started_ms = started_ms;
         // The team's imported entries, kept by the glue; unreadable ones are skipped
         // rather than leaving the agent without suggestions.
+        if let Ok(f) = serde_wasm_bindgen::from_value::<crate::core::kb::search::Feedback>(feedback) {
+            w.restore_feedback(f);
+        }
         if let Ok(entries) = serde_wasm_bindgen::from_value::<Vec<crate::core::kb::Entry>>(imported_kb) {
             if !entries.is_empty() {
                 w.add_to_kb(entries);
