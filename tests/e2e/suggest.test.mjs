@@ -19,6 +19,9 @@ after(async () => {
   await server?.close();
 });
 
+// The site's own submit button, where the fixture has one that follows the editor's state.
+const SUBMIT = { x: '[data-testid="tweetButtonInline"]', linkedin: '.comments-comment-box__submit-button--cr', reddit: 'button[slot="submit-button"]', youtube: 'button[aria-label="Comment"]' };
+
 const editorText = (page) => page.evaluate(() => window.__fixture.editorText().replace(/\n$/, ''));
 
 for (const site of SITES) {
@@ -34,12 +37,14 @@ for (const site of SITES) {
     assert.ok(!/\{\{/.test(card.text), 'no raw template braces shown');
 
     const before = await editorText(page);
+    if (SUBMIT[site]) assert.equal(await page.locator(SUBMIT[site]).first().isDisabled(), true, 'submit starts disabled on an empty reply');
     const label = /\bInsert\b/.test(card.text.replace(/Fill and insert/g, '')) ? 'Insert' : 'Fill and insert';
     await clickOverlayButton(page, label, 0);
     await page.waitForFunction((b) => window.__fixture.editorText().replace(/\n$/, '') !== b, before, { timeout: 5000 });
     const text = await editorText(page);
     assert.ok(text.length > 20, `a reply went into the editor's own state: ${text}`);
     assert.ok(!text.includes('{{') && !text.includes('}}'), `no raw variables inserted: ${text}`);
+    if (SUBMIT[site]) assert.equal(await page.locator(SUBMIT[site]).first().isDisabled(), false, 'the site\'s submit button reacts as if the agent typed');
     const inserted = await waitForOverlays(page, (o) => o.some((x) => x.text.includes('Inserted.')));
     assert.ok(inserted);
     await page.close();
