@@ -191,6 +191,7 @@ fn options() -> Html {
           <super::options_kb::KbImport />
           <super::options_crm::CrmSettings />
           <super::options_crm::PrivacyRequests />
+          <super::options_crm::LocalStore />
         </main>
     }
 }

@@ -280,3 +280,67 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
+
+/// The whole local CRM: a backup file out, or a backup (or another browser's export) in,
+/// replacing what is here only if the whole file is valid.
+#[function_component(LocalStore)]
+pub fn local_store() -> Html {
+    let note = use_state(|| Note::None);
+    let on_export = {
+        let note = note.clone();
+        Callback::from(move |_| {
+            let note = note.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match chrome::send_json(&json!({ "kind": "crm_export" })).await {
+                    Ok(r) => {
+                        let s = &r["snapshot"];
+                        let text = serde_json::to_string(s).unwrap_or_default();
+                        match download("tactful-crm.json", &text) {
+                            Ok(()) => note.set(Note::Good(format!("Exported {} customers and {} interactions.", s["customers"].as_array().map_or(0, Vec::len), s["interactions"].as_array().map_or(0, Vec::len)))),
+                            Err(m) => note.set(Note::Bad(m)),
+                        }
+                    }
+                    Err(m) => note.set(Note::Bad(m)),
+                }
+            });
+        })
+    };
+    let on_import = {
+        let note = note.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast;
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let note = note.clone();
+            note.set(Note::Busy(format!("Reading {}…", file.name())));
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = match js_sys::Reflect::get(&file, &"text".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()).and_then(|f| f.call0(&file).ok()) {
+                    Some(p) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(p)).await.ok().and_then(|t| t.as_string()),
+                    None => None,
+                };
+                let Some(text) = text else { return note.set(Note::Bad("The browser couldn't read that file.".into())) };
+                let snapshot: serde_json::Value = match serde_json::from_str(&text) {
+                    Ok(v) => v,
+                    Err(e) => return note.set(Note::Bad(format!("That file is not a Tactful CRM export (line {}: {e}); nothing was imported.", e.line()))),
+                };
+                note.set(Note::Busy("Checking and importing…".into()));
+                match chrome::send_json(&json!({ "kind": "crm_import", "snapshot": snapshot })).await {
+                    Ok(r) => note.set(Note::Good(format!("Imported {} customers and {} interactions; they replace what was here.", r["customers"], r["interactions"]))),
+                    Err(m) => note.set(Note::Bad(m)),
+                }
+            });
+        })
+    };
+    html! {
+      <section class="local-crm" aria-labelledby="local-crm-title">
+        <h2 id="local-crm-title">{ "Local CRM backup" }</h2>
+        <p class="muted">{ "Everything the local CRM holds, as one file: to back it up or move it to another browser. Importing replaces the local CRM, and only if the whole file is valid." }</p>
+        <button type="button" id="crm-store-export" onclick={on_export}>{ "Export the local CRM" }</button>
+        <label for="crm-store-import">{ "Import a backup" }</label>
+        <input id="crm-store-import" type="file" accept=".json,application/json" onchange={on_import} />
+        <p id="crm-store-note" role="status" class={classes!(matches!(*note, Note::Bad(_)).then_some("error"))}>
+          { match &*note { Note::None => String::new(), Note::Busy(m) | Note::Good(m) | Note::Bad(m) => m.clone() } }
+        </p>
+      </section>
+    }
+}

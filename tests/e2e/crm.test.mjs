@@ -111,6 +111,23 @@ test('the side panel expands a customer\'s full history', async () => {
   await page.close();
 });
 
+test('the options page exports the whole local CRM and imports a backup', async () => {
+  await ext.reload();
+  const [download] = await Promise.all([ext.waitForEvent('download'), ext.click('#crm-store-export')]);
+  const file = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const now = await ask(ext, { kind: 'crm_export' });
+  assert.deepEqual(file, now.snapshot);
+  await ext.waitForFunction(() => /^Exported 6 customers and \d+ interactions\.$/.test(document.querySelector('#crm-store-note').textContent));
+  // A broken backup is refused and names why; the store is untouched.
+  await ext.setInputFiles('#crm-store-import', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"schema": 2, "customers": [') });
+  await ext.waitForFunction(() => /nothing was imported/.test(document.querySelector('#crm-store-note').textContent));
+  assert.deepEqual((await ask(ext, { kind: 'crm_export' })).snapshot, now.snapshot);
+  // The backup goes back in whole.
+  await ext.setInputFiles('#crm-store-import', { name: 'tactful-crm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await ext.waitForFunction(() => /^Imported 6 customers and \d+ interactions/.test(document.querySelector('#crm-store-note').textContent));
+  assert.deepEqual((await ask(ext, { kind: 'crm_export' })).snapshot.customers.length, 6);
+});
+
 test('a malformed store import is refused whole and changes nothing', async () => {
   const before = await ask(ext, { kind: 'crm_export' });
   const bad = snapshot(Date.now());
