@@ -5,14 +5,17 @@
 // -> crm-store.js -> IndexedDB -> core -> content script). Runs a small store first
 // (1,000 customers / 10,000 interactions) so growth is visible, then the big one
 // (100,000 / 1,000,000). Prints figures; asserts nothing (aim: card under 50 ms).
-//   node tests/bench/crm_card.mjs [--small-only] [--customers=N --interactions=M]
-import { existsSync, readdirSync, statSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Seeding 1M records takes minutes (each IndexedDB put() is one request to the browser
+// process), so the seeded profile is kept in bench-out/crm-card/ and reused by later runs;
+// --fresh seeds again, --no-keep removes it at the end.
+//   node tests/bench/crm_card.mjs [--small-only] [--customers=N --interactions=M] [--fresh] [--no-keep]
+import { existsSync, readdirSync, statSync, cpSync, rmSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg, cpus } from 'node:os';
 import { chromium } from 'playwright-core';
 import { startFixtureServer } from '../fixtures/server.mjs';
 import { buildFixtures } from '../fixtures/build.mjs';
-import { SITES, siteUrl, expected, extensionPage, inContentScript, waitForOverlays, postCards, overlays, DIST } from '../e2e/harness.mjs';
+import { SITES, siteUrl, expected, extensionPage, inContentScript, waitForOverlays, postCards, overlays, DIST, ROOT } from '../e2e/harness.mjs';
 
 const arg = (name, dflt) => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));
@@ -31,6 +34,11 @@ const RESTARTS = 5; // service worker stopped, first card after it starts again
 const BROWSER_RESTARTS = 3; // browser closed and started again on the same profile
 const BATCH = 20_000; // records per readwrite transaction while seeding
 const TARGET_MS = 50;
+const SEED = 20261123;
+const FORMAT = 1; // bump when the seeding below changes: cached stores are then re-seeded
+const CACHE = join(ROOT, 'bench-out/crm-card');
+const FRESH = process.argv.includes('--fresh');
+const KEEP = !process.argv.includes('--no-keep');
 
 if (!existsSync(join(DIST, 'manifest.json'))) {
   console.error('dist/ is missing: run ./build.sh first');
@@ -51,15 +59,20 @@ async function distSettled() {
 
 /**
  * Like harness.mjs's launch() (same flags), but from a copy of dist/ taken at the start (a
- * ./build.sh during a run of several minutes would otherwise swap the extension under it)
- * and with a profile that survives a browser restart, so a cold start can be measured.
+ * ./build.sh during a run of several minutes would otherwise swap the extension under it),
+ * at a fixed path under `dir` (so the extension id, hence the IndexedDB origin, is the same
+ * on every run) and with a profile in `dir` that survives restarts and later runs.
  */
-async function launchSnapshot(port) {
+async function launchAt(port, dir) {
   await distSettled();
-  const root = mkdtempSync(join(tmpdir(), 'tactful-crm-bench-'));
-  const ext = join(root, 'ext');
+  const ext = join(dir, 'ext');
+  rmSync(ext, { recursive: true, force: true });
   cpSync(DIST, ext, { recursive: true });
-  const userDataDir = join(root, 'profile');
+  const userDataDir = join(dir, 'profile');
+  // A profile from an earlier run keeps serving the extension's worker scripts from its
+  // service worker cache, which no longer match a rebuilt pkg/tactful_bg.wasm: drop the
+  // cache so Chrome registers the worker again from these files (IndexedDB is kept).
+  rmSync(join(userDataDir, 'Default', 'Service Worker'), { recursive: true, force: true });
   const hosts = SITES.flatMap((x) => [`${x}.com`, `www.${x}.com`]);
   const b = { userDataDir };
   b.start = async () => {
@@ -81,7 +94,7 @@ async function launchSnapshot(port) {
     b.extensionId = new URL(worker.url()).host;
   };
   b.restart = async () => { await b.context.close(); await b.start(); };
-  b.close = async () => { await b.context.close().catch(() => {}); rmSync(root, { recursive: true, force: true }); };
+  b.close = async () => { await b.context.close().catch(() => {}); };
   await b.start();
   return b;
 }
@@ -121,6 +134,19 @@ function idbDirs(dir, id, out = []) {
   return out;
 }
 
+/** Waits (at most 2 min) until the files under `dirs` stop changing for 5 s; their count. */
+async function settle(dirs) {
+  const snap = () => dirs.flatMap((d) => readdirSync(d).map((f) => `${f}:${statSync(join(d, f)).size}`)).sort().join('|');
+  let last = snap(), quiet = 0;
+  for (let waited = 0; waited < 120_000 && quiet < 5; waited += 1000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = snap();
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+  return last.split('|').length;
+}
+
 // ---------- extension page: seeding (runs in the page; self-contained functions) ----------
 
 /** Opens the store, builds the synthetic population, writes customers, identities, tickets, notes. */
@@ -142,11 +168,6 @@ async function pageSetup(p) {
   Object.assign(B, { rnd, int, pick, uuid, shuffle });
 
   const t0 = performance.now();
-  // The extension's own open(): creates or migrates the stores exactly as the worker does.
-  const crm = await import('/crm-store.js');
-  B.db = await crm.open();
-  B.version = B.db.version;
-  B.stores = [...B.db.objectStoreNames];
   const write = (stores, fill) => new Promise((resolve, reject) => {
     const tx = B.db.transaction(stores, 'readwrite', { durability: 'relaxed' });
     fill(tx);
@@ -155,6 +176,11 @@ async function pageSetup(p) {
     tx.onabort = () => reject(tx.error || new Error('aborted'));
   });
   B.write = write;
+  // Two transactions in flight: the next batch is built and sent while the browser
+  // process still writes the previous one.
+  const inflight = [];
+  B.pipe = async (stores, fill) => { inflight.push(write(stores, fill)); if (inflight.length >= 2) await inflight.shift(); };
+  B.drain = () => Promise.all(inflight.splice(0));
 
   const N = p.customers, M = p.interactions, special = p.special;
   // Interactions per customer: the fixture's authors get fixed counts; the rest follow a
@@ -171,6 +197,15 @@ async function pageSetup(p) {
   let sum = fixed;
   for (let r = 0; r < rest; r++) { counts[ranks[r]] = 1 + Math.floor(lo / (r + 1 + b)); sum += counts[ranks[r]]; }
   for (let r = 0; sum < M; r = (r + 1) % rest) { counts[ranks[r]]++; sum++; }
+  // The heaviest customers; for a store seeded earlier, recomputed from the seed alone.
+  B.top = Array.from(ranks.slice(0, 5), (i) => ({ i, handle: `user${i}`, name: 'Top customer', count: counts[i] }));
+  if (p.countsOnly) return B.top;
+
+  // The extension's own open(): creates or migrates the stores exactly as the worker does.
+  const crm = await import('/crm-store.js');
+  B.db = await crm.open();
+  B.version = B.db.version;
+  B.stores = [...B.db.objectStoreNames];
   B.counts = counts;
 
   const FIRST = ['Ana', 'Ben', 'Chloé', 'Dmitri', 'Emma', 'Farah', 'Giulia', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Lars', 'Maya', 'Noah', 'Olga', 'Pedro', 'Quinn', 'Rosa', 'Sami', 'Tomás', 'Uma', 'Vik', 'Wen', 'Yara', 'Zoe'];
@@ -183,7 +218,7 @@ async function pageSetup(p) {
   let identities = 0;
   for (let from = 0; from < N; from += p.batch) {
     const to = Math.min(N, from + p.batch);
-    await write(['customers', 'identities'], (tx) => {
+    await B.pipe(['customers', 'identities'], (tx) => {
       const cs = tx.objectStore('customers'), is = tx.objectStore('identities');
       for (let i = from; i < to; i++) {
         const sp = special[i];
@@ -198,13 +233,14 @@ async function pageSetup(p) {
     });
   }
 
+  await B.drain();
   // Tickets: most heavy customers and a few others; notes on some.
   let tickets = 0, notes = 0;
   const SUBJECTS = ['Router replacement', 'Refund for order AC-', 'Missed technician visit', 'Double charge', 'Parcel lost in transit', 'Wi-Fi drops every evening', 'Address change', 'Invoice with VAT number'];
   const STATUS = [['open', true], ['new', true], ['stalled', true], ['resolved', false], ['resolved', false], ['rejected', false]];
   for (let from = 0; from < N; from += p.batch) {
     const to = Math.min(N, from + p.batch);
-    await write(['tickets', 'notes'], (tx) => {
+    await B.pipe(['tickets', 'notes'], (tx) => {
       const ts = tx.objectStore('tickets'), ns = tx.objectStore('notes');
       for (let i = from; i < to; i++) {
         const k = special[i] ? special[i].tickets : counts[i] >= 50 ? (rnd() < 0.6 ? 1 + int(4) : 0) : rnd() < 0.03 ? 1 + int(2) : 0;
@@ -219,6 +255,7 @@ async function pageSetup(p) {
     });
   }
 
+  await B.drain();
   // Which customer each interaction belongs to, in arrival order (times spread over a year).
   const who = new Int32Array(M);
   for (let i = 0, k = 0; i < N; i++) for (let j = 0; j < counts[i]; j++) who[k++] = i;
@@ -249,7 +286,7 @@ async function pageInteractions(n) {
   while (B.next < end) {
     const to = Math.min(end, B.next + B.p.batch);
     const from = B.next;
-    await B.write(['interactions'], (tx) => {
+    await B.pipe(['interactions'], (tx) => {
       const st = tx.objectStore('interactions');
       for (let k = from; k < to; k++) {
         const c = B.who[k];
@@ -276,6 +313,7 @@ async function pageInteractions(n) {
     });
     B.next = to;
   }
+  await B.drain();
   return { ms: performance.now() - t0, done: B.next };
 }
 
@@ -298,7 +336,7 @@ function pageSamples({ uniform, heavy, extra }) {
   const special = B.p.special.map((sp, i) => ({ i, handle: sp.handle, name: sp.name, count: B.counts[i] }));
   const inMore = new Set(more.map((c) => c.i));
   const heavyMore = heavyIdx.filter((i) => !chosen.has(i) && !inMore.has(i)).map((i) => ({ i, handle: B.handles[i], name: B.names[i], count: B.counts[i] }));
-  return { samples: out, more, special, heavyMore };
+  return { samples: out, more, special, heavyMore, top: B.top };
 }
 
 /**
@@ -324,7 +362,7 @@ async function pageDirect({ samples, rounds, breakdown }) {
   const done = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
   const STORES = ['customers', 'identities', 'interactions', 'tickets', 'notes'];
   const steps = { remote_config: [], owners: [], customer: [], count: [], cursor40: [], tickets: [], notes: [], wasm_card: [], 'total (crm.card part)': [] };
-  const variants = { parallel_cursor: [], parallel_getAllRecords: [] };
+  const variants = { parallel_cursor: [], parallel_getAllRecords: [], getAllRecords_no_count: [] };
   const hasGAR = typeof IDBIndex.prototype.getAllRecords === 'function';
   const counts = [];
   for (const c of breakdown) {
@@ -364,7 +402,7 @@ async function pageDirect({ samples, rounds, breakdown }) {
     steps['total (crm.card part)'].push(t() - start);
 
     // Variant A: after resolving, every read issued at once (one transaction, pipelined).
-    for (const useGAR of hasGAR ? [false, true] : [false]) {
+    for (const [useGAR, noCount] of hasGAR ? [[false, false], [true, false], [true, true]] : [[false, false]]) {
       const b0 = t();
       const tx2 = db.transaction(STORES, 'readonly');
       const own2 = await Promise.all(keys.map(async (k) => { const row = await done(tx2.objectStore('identities').get(k)); return row ? row.customer_id : null; }));
@@ -379,10 +417,11 @@ async function pageDirect({ samples, rounds, breakdown }) {
           cur.onsuccess = () => { const x = cur.result; if (!x || out.length >= 40) return res(out); out.push(x.value); x.continue(); };
           cur.onerror = () => rej(cur.error);
         });
-      const [cu, tot, its, tks, nts] = await Promise.all([done(tx2.objectStore('customers').get(r2.id)), done(idx.count(rg)), list, done(tx2.objectStore('tickets').index('by_customer').getAll(r2.id)), done(tx2.objectStore('notes').index('by_customer').getAll(r2.id))]);
+      // Variant C: no count() at all, as if the total were kept on write (see the report).
+      const [cu, tot, its, tks, nts] = await Promise.all([done(tx2.objectStore('customers').get(r2.id)), noCount ? total : done(idx.count(rg)), list, done(tx2.objectStore('tickets').index('by_customer').getAll(r2.id)), done(tx2.objectStore('notes').index('by_customer').getAll(r2.id))]);
       const card = wasm.crm_card(cu, its, tks.map((x) => x.ticket), nts, tot, now);
       if (card.summary !== wasm.crm_card(customer, items, tickets.map((x) => x.ticket), notes, total, now).summary) throw new Error('variant differs');
-      variants[useGAR ? 'parallel_getAllRecords' : 'parallel_cursor'].push(t() - b0);
+      variants[noCount ? 'getAllRecords_no_count' : useGAR ? 'parallel_getAllRecords' : 'parallel_cursor'].push(t() - b0);
     }
   }
   return { open, cold, warm, steps, variants, hasGAR, counts };
@@ -394,7 +433,7 @@ async function pageDirect({ samples, rounds, breakdown }) {
 const csMessagePath = (samples, rounds, tag) => `(async () => {
   const samples = ${JSON.stringify(samples)};
   const send = (m) => chrome.runtime.sendMessage(m);
-  const out = { cold: [], warm: [], readPage: [], bad: [] };
+  const out = { cold: [], warm: [], warmCount: [], readPage: [], bad: [] };
   const key = (c) => '${tag}' + c.i;
   for (const c of samples) {
     const raw = { key: key(c), author_name: c.name, handle: '/' + c.handle, text: 'Any news on my order?', time: new Date().toISOString(), permalink: '/' + c.handle + '/status/' + (1900000000000000000n + BigInt(c.i)) };
@@ -409,7 +448,7 @@ const csMessagePath = (samples, rounds, tag) => `(async () => {
   }
   for (let k = 0; k < ${rounds}; k++) {
     const order = samples.slice().sort(() => Math.random() - 0.5);
-    for (const c of order) { const s = performance.now(); await send({ kind: 'customer_card', post_key: key(c) }); out.warm.push(performance.now() - s); }
+    for (const c of order) { const s = performance.now(); await send({ kind: 'customer_card', post_key: key(c) }); out.warm.push(performance.now() - s); out.warmCount.push(c.count); }
   }
   return out;
 })()`;
@@ -484,35 +523,57 @@ async function run({ customers, interactions }, server) {
   const label = `${customers.toLocaleString('en')} customers / ${interactions.toLocaleString('en')} interactions`;
   console.log(`\n=== ${label} ===`);
   const res = { label, customers, interactions };
-  const browser = await launchSnapshot(server.port);
+  const dir = join(CACHE, `${customers}-${interactions}-seed${SEED}-f${FORMAT}`);
+  const metaPath = join(dir, 'meta.json');
+  let meta = !FRESH && existsSync(metaPath) ? JSON.parse(readFileSync(metaPath, 'utf8')) : null;
+  if (!meta) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const browser = await launchAt(server.port, dir);
   try {
     const ext = await extensionPage(browser.context, browser.extensionId);
     const profilePath = browser.userDataDir;
+    const pong = await ext.evaluate(() => chrome.runtime.sendMessage({ kind: 'ping' }));
+    if (pong.kind !== 'pong') throw new Error(`the extension's worker did not start: ${JSON.stringify(pong)}`);
 
-    // --- seed ---
-    const T0 = t();
-    const setup = await ext.evaluate(pageSetup, { customers, interactions, special, seed: 20261123, now: Date.now(), batch: BATCH });
-    console.log(`store: tactful-crm v${setup.version} (${setup.stores.join(', ')}), opened with crm-store.js's open()`);
-    console.log(`seed: ${customers} customers, ${setup.identities} identities, ${setup.tickets} tickets, ${setup.notes} notes written in ${(setup.ms / 1000).toFixed(1)} s`);
-    console.log(`      interactions per customer: max ${setup.max}, p99 ${setup.p99}, median ${setup.median}; ${setup.over100} customers with >= 100; ${special[0].handle} (x fixture's first customer post) has ${special[0].count}`);
-    const step = Math.max(BATCH, Math.ceil(interactions / 10 / BATCH) * BATCH);
-    const T1 = t();
-    for (let done = 0; done < interactions;) {
-      const r = await ext.evaluate(pageInteractions, step);
-      done = r.done;
-      const rate = done / ((t() - T1) / 1000);
-      console.log(`      interactions ${done.toLocaleString('en').padStart(9)} / ${interactions.toLocaleString('en')}  (${Math.round(rate).toLocaleString('en')}/s)`);
+    if (meta) {
+      console.log(`store: reusing the one seeded on ${meta.seededAt} in ${meta.seedS.toFixed(1)} s (${dir}; --fresh seeds again)`);
+    } else {
+      // --- seed ---
+      const T0 = t();
+      const setup = await ext.evaluate(pageSetup, { customers, interactions, special, seed: SEED, now: Date.now(), batch: BATCH });
+      console.log(`store: tactful-crm v${setup.version} (${setup.stores.join(', ')}), opened with crm-store.js's open()`);
+      console.log(`seed: ${customers} customers, ${setup.identities} identities, ${setup.tickets} tickets, ${setup.notes} notes written in ${(setup.ms / 1000).toFixed(1)} s`);
+      const step = Math.max(BATCH, Math.ceil(interactions / 10 / BATCH) * BATCH);
+      const T1 = t();
+      for (let done = 0; done < interactions;) {
+        const r = await ext.evaluate(pageInteractions, step);
+        done = r.done;
+        const rate = done / ((t() - T1) / 1000);
+        console.log(`      interactions ${done.toLocaleString('en').padStart(9)} / ${interactions.toLocaleString('en')}  (${Math.round(rate).toLocaleString('en')}/s)`);
+      }
+      const picks = await ext.evaluate(pageSamples, { uniform: Math.round(COLD_SAMPLES * 2 / 3), heavy: COLD_SAMPLES - Math.round(COLD_SAMPLES * 2 / 3), extra: DOM_SAMPLES + DIRECT_SAMPLES });
+      meta = { seededAt: new Date().toISOString(), seedS: (t() - T0) / 1000, seedInteractionsS: (t() - T1) / 1000, setup, picks, extensionId: browser.extensionId };
+      console.log(`seeded in ${meta.seedS.toFixed(1)} s (interactions ${meta.seedInteractionsS.toFixed(1)} s; ${BATCH.toLocaleString('en')} records per readwrite transaction, durability 'relaxed', two transactions in flight)`);
+      writeFileSync(metaPath, JSON.stringify(meta));
     }
-    res.seedS = (t() - T0) / 1000;
-    res.seedInteractionsS = (t() - T1) / 1000;
-    const picks = await ext.evaluate(pageSamples, { uniform: Math.round(COLD_SAMPLES * 2 / 3), heavy: COLD_SAMPLES - Math.round(COLD_SAMPLES * 2 / 3), extra: DOM_SAMPLES + DIRECT_SAMPLES });
-    console.log(`seeded in ${res.seedS.toFixed(1)} s (interactions ${res.seedInteractionsS.toFixed(1)} s, ${BATCH.toLocaleString('en')} records per transaction, durability 'relaxed')`);
+    if (!meta.picks.top) {
+      meta.picks.top = await ext.evaluate(pageSetup, { customers, interactions, special, seed: SEED, countsOnly: true });
+      writeFileSync(metaPath, JSON.stringify(meta));
+    }
+    const { setup, picks } = meta;
+    res.seedS = meta.seedS;
+    console.log(`      interactions per customer: max ${setup.max}, p99 ${setup.p99}, median ${setup.median}; ${setup.over100} customers with >= 100; ${special[0].handle} (x fixture's first customer post) has ${special[0].count}`);
+
+    // LevelDB compacts in the background after bulk writes; measure once it is quiet.
+    const dirs = idbDirs(profilePath, browser.extensionId);
+    const S0 = t();
+    const files = await settle(dirs);
+    console.log(`LevelDB: ${files} files, quiet after ${secs(S0)}`);
 
     // --- size ---
     const est = await ext.evaluate(() => navigator.storage.estimate());
     res.estimate = est.usage;
     res.estimateIdb = est.usageDetails?.indexedDB;
-    const dirs = profilePath && existsSync(profilePath) ? idbDirs(profilePath, browser.extensionId) : [];
     res.disk = dirs.reduce((n, d) => n + du(d), 0);
     console.log(`size: navigator.storage.estimate() usage ${mib(est.usage)} (indexedDB ${est.usageDetails?.indexedDB !== undefined ? mib(est.usageDetails.indexedDB) : '?'}); on disk ${mib(res.disk)} in ${dirs.map((d) => d.replace(profilePath, '<profile>')).join(', ') || '(not found)'}`);
 
@@ -549,6 +610,12 @@ async function run({ customers, interactions }, server) {
     res.coldHeavy = mp.cold.filter((_, k) => heavyIdx.has(k));
     res.coldLight = mp.cold.filter((_, k) => !heavyIdx.has(k));
     res.warm = mp.warm;
+    // The heaviest customers, 20 cards each.
+    const tp2 = await inContentScript(page, csMessagePath(picks.top, 20, 'top'));
+    if (tp2.bad.length) console.log(`  !! ${tp2.bad.length} wrong answers for the top customers, e.g. ${tp2.bad.slice(0, 2).join(' | ')}`);
+    res.bySize = { ms: [...mp.warm, ...tp2.warm], count: [...mp.warmCount, ...tp2.warmCount] };
+    for (const [k, v] of Object.entries(realKeyTimes)) { const n = Number((/(\d+) interactions/.exec(v.summary) || [0, 0])[1]); res.bySize.ms.push(...v.ts); res.bySize.count.push(...v.ts.map(() => n)); }
+    res.top = picks.top.map((c) => ({ count: c.count, ms: tp2.warm.filter((_, j) => tp2.warmCount[j] === c.count) }));
     res.readPage = mp.readPage;
 
     // --- real DOM path ---
@@ -560,7 +627,10 @@ async function run({ customers, interactions }, server) {
 
     // --- worker restarts ---
     // Customers nobody has asked for yet: heavy ones first.
-    const unseen = [...picks.heavyMore, ...picks.more.slice(DOM_SAMPLES)];
+    const restOfMore = picks.more.slice(DOM_SAMPLES);
+    const needFromMore = Math.max(0, RESTARTS + BROWSER_RESTARTS - picks.heavyMore.length);
+    const unseen = [...picks.heavyMore, ...restOfMore.splice(restOfMore.length - needFromMore, needFromMore)];
+    const directSamples = restOfMore.slice(0, DIRECT_SAMPLES);
     const firstCard = (c, key) => `(async () => {
       const raw = { key: '${key}', author_name: ${JSON.stringify(c.name)}, handle: '/${c.handle}', text: 'Hello?', time: new Date().toISOString(), permalink: '/${c.handle}/status/1' };
       let s = performance.now();
@@ -591,9 +661,8 @@ async function run({ customers, interactions }, server) {
     const ext2 = await extensionPage(browser.context, browser.extensionId);
     await ext2.evaluate(() => { window.__crmBench = { shuffle: (a) => { for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; } return a; } }; });
     const reserved = unseen.splice(0, BROWSER_RESTARTS);
-    const directSamples = unseen.slice(0, DIRECT_SAMPLES);
     // Breakdown: the fixture's customers, the heavy ones and 200 others (all read before).
-    const breakdown = [...picks.special, ...picks.samples.filter((c) => c.count >= 100), ...directSamples.slice(0, 200)];
+    const breakdown = [...picks.special, ...picks.top, ...picks.samples.filter((c) => c.count >= 100), ...directSamples.slice(0, 200)];
     const direct = await ext2.evaluate(pageDirect, { samples: [picks.special[0], ...directSamples], rounds: 1, breakdown });
     res.direct = direct;
 
@@ -609,7 +678,7 @@ async function run({ customers, interactions }, server) {
       await pg.goto(siteUrl('x'));
       await waitForOverlays(pg, (o) => new RegExp(`${special[0].count} interactions`).test(o.map((x) => x.text).join('\n')), 30000);
       res.browserLoad.push(t() - s0);
-      const c = reserved[k] || unseen[DIRECT_SAMPLES + k];
+      const c = reserved[k];
       const r = await inContentScript(pg, firstCard(c, `s${k}`));
       if (!r.ok) console.log(`  !! browser restart ${k}: ${JSON.stringify(r)}`);
       res.browserCard.push(r.card);
@@ -624,6 +693,7 @@ async function run({ customers, interactions }, server) {
     console.log(line('  customers with >= 100 interactions', res.coldHeavy));
     console.log(line(`message path, warm (same customers again, ${WARM_ROUNDS}×)`, res.warm));
     for (const [k, v] of Object.entries(realKeyTimes)) console.log(line(`fixture post ${k} (real key), repeated: "${v.summary}"`, v.ts));
+    for (const x of res.top) console.log(line(`heaviest other customer: one with ${x.count} interactions, repeated`, x.ms));
     console.log(line('DOM path: customer_card round trip', res.domCard));
     console.log(line('DOM path: post inserted -> card answer (scan+read+card)', res.domInsert));
     console.log(line('after a worker stop: first message (worker start, read_page)', res.restartWake));
@@ -643,13 +713,27 @@ async function run({ customers, interactions }, server) {
       console.log(`    ${k.padEnd(34)} ${ms(med(light))} ${ms(p99(light))}   | ${ms(med(heavy))} ${ms(p99(heavy))}`);
     }
     if (!direct.hasGAR) console.log('    (IDBIndex.getAllRecords not available in this Chromium)');
+    // Growth with the customer's history.
+    const BUCKETS = [[1, 10], [10, 100], [100, 500], [500, 1000], [1000, Infinity]];
+    const inB = (n, [a, b]) => n >= a && n < b;
+    console.log('  by the customer\'s number of interactions (warm; median / p99 ms):');
+    console.log(`    ${'interactions'.padEnd(12)} ${'message path card'.padStart(24)} ${'count()'.padStart(18)} ${'cursor40'.padStart(18)} ${'crm.card part'.padStart(18)} ${'getAllRecords+parallel'.padStart(24)} ${'same, no count()'.padStart(18)}`);
+    const mm = (xs) => (xs.length ? `${med(xs).toFixed(1)} / ${p99(xs).toFixed(1)}`.padStart(14) + ` n=${String(xs.length).padEnd(3)}` : '-'.padStart(18));
+    for (const bk of BUCKETS) {
+      const m = res.bySize.ms.filter((_, j) => inB(res.bySize.count[j], bk));
+      const sel = (v) => v.filter((_, j) => inB(direct.counts[j], bk));
+      console.log(`    ${(bk[1] === Infinity ? `${bk[0]}+` : `${bk[0]}-${bk[1] - 1}`).padEnd(12)} ${mm(m).padStart(24)} ${mm(sel(direct.steps.count))} ${mm(sel(direct.steps.cursor40))} ${mm(sel(direct.steps['total (crm.card part)']))} ${mm(sel(direct.variants.parallel_getAllRecords || [])).padStart(24)} ${mm(sel(direct.variants.getAllRecords_no_count || []))}`);
+    }
     return res;
   } finally {
     await browser.close();
+    if (!KEEP) rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const TSTART = t();
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+console.log(`Chromium ${process.env.CHROMIUM || '/usr/bin/chromium'}, ${cpus().length} CPUs, load average at start ${load()}`);
 await buildFixtures();
 const server = await startFixtureServer({ port: 0 });
 const results = [];
@@ -659,7 +743,7 @@ try {
   await server.close();
 }
 
-console.log(`\n=== summary (aim: card under ${TARGET_MS} ms; figures in ms; total run ${secs(TSTART)}) ===`);
+console.log(`\n=== summary (aim: card under ${TARGET_MS} ms; figures in ms; total run ${secs(TSTART)}; load average now ${load()} on ${cpus().length} CPUs) ===`);
 const head = ['store', 'seed s', 'IDB estimate', 'IDB on disk', 'first card med', 'p99', 'heavy first med', 'p99', 'warm med', 'p99', 'DOM insert->card med', 'p99', 'worker stop: card med', 'browser restart: card med', 'direct med', 'p99'];
 const rows = results.map((r) => [
   `${(r.customers / 1000).toLocaleString('en')}k / ${(r.interactions / 1000).toLocaleString('en')}k`,

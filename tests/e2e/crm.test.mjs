@@ -201,7 +201,7 @@ test('a privacy request exports and then erases one customer, from the options p
   await ext.waitForFunction(() => /No customer with @nobody_at_all on instagram/.test(document.querySelector('#privacy-note').textContent));
 });
 
-test('a version 1 CRM database (before the settings store) is migrated in place', async () => {
+test('a version 1 CRM database (before the settings and counts stores) is migrated in place', async () => {
   const now = Date.now();
   await ext.evaluate(async (now) => {
     const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
@@ -229,7 +229,7 @@ test('a version 1 CRM database (before the settings store) is migrated in place'
   const status = await ask(ext, { kind: 'crm_status' });
   assert.equal(status.kind, 'crm_status', 'the v2 settings store exists');
   const version = await ext.evaluate(async () => (await indexedDB.databases()).find((d) => d.name === 'tactful-crm').version);
-  assert.equal(version, 2);
+  assert.equal(version, 3);
   const page = await browser.context.newPage();
   await page.goto(siteUrl('x'));
   const shown = await waitForOverlays(page, (o) => /Written before the upgrade/.test(customerText(o)));

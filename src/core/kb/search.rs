@@ -74,7 +74,8 @@ pub fn guess_language(text: &str) -> &'static str {
 /// One entry's field statistics.
 struct Doc {
     len: [u32; FIELDS],
-    language: String,
+    /// Index into `Index::languages`: compared per posting, so a number, not a string.
+    lang: u16,
 }
 
 /// Where a term occurs: entry, and its frequency per field.
@@ -109,6 +110,8 @@ const EXAMPLE_WEIGHT: f32 = 0.5;
 pub struct Index {
     ids: Vec<String>,
     docs: Vec<Doc>,
+    /// The entries' languages, each once ("en", "es", …).
+    languages: Vec<String>,
     postings: HashMap<String, Vec<Posting>>,
     avg: [f32; FIELDS],
     /// Example questions: owning entry and length; and term -> (example, tf).
@@ -120,6 +123,7 @@ pub struct Index {
 impl Index {
     pub fn new(kb: &KnowledgeBase) -> Index {
         let mut docs = Vec::with_capacity(kb.len());
+        let mut languages: Vec<String> = Vec::new();
         let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
         let mut examples = Vec::new();
         let mut example_postings: HashMap<String, Vec<(u32, u16)>> = HashMap::new();
@@ -155,12 +159,19 @@ impl Index {
                     example_postings.entry(t).or_default().push((id, c));
                 }
             }
-            docs.push(Doc { len, language: e.language.clone() });
+            let lang = match languages.iter().position(|l| *l == e.language) {
+                Some(i) => i,
+                None => {
+                    languages.push(e.language.clone());
+                    languages.len() - 1
+                }
+            } as u16;
+            docs.push(Doc { len, lang });
         }
         let n = docs.len().max(1) as f32;
         let avg = std::array::from_fn(|f| (total[f] as f32 / n).max(1.0));
         let avg_example = (total_example as f32 / examples.len().max(1) as f32).max(1.0);
-        Index { ids: kb.entries().iter().map(|e| e.id.clone()).collect(), docs, postings, avg, examples, example_postings, avg_example }
+        Index { ids: kb.entries().iter().map(|e| e.id.clone()).collect(), docs, languages, postings, avg, examples, example_postings, avg_example }
     }
 
     /// Bytes the index holds (approximate: terms, postings and ids).
@@ -185,10 +196,8 @@ impl Index {
         let mut touched: Vec<u32> = Vec::new();
         // Stem the post as each entry language would, so "refunds" meets "refund" in
         // English and "reembolsos" meets "reembolso" in Spanish.
-        let mut langs: Vec<&str> = self.docs.iter().map(|d| d.language.as_str()).collect();
-        langs.sort_unstable();
-        langs.dedup();
-        for l in langs {
+        for (li, l) in self.languages.iter().enumerate() {
+            let li = li as u16;
             let mut q = terms(post, stemmer(l).as_ref());
             q.sort();
             q.dedup_by(|a, b| a.0 == b.0);
@@ -205,7 +214,7 @@ impl Index {
                     let idf = (1.0 + (n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
                     for p in list {
                         let d = &self.docs[p.doc as usize];
-                        if d.language != l {
+                        if d.lang != li {
                             continue;
                         }
                         let w: f32 = (0..FIELDS).map(|f| WEIGHT[f] * p.tf[f] as f32 / (1.0 - B[f] + B[f] * d.len[f] as f32 / self.avg[f])).sum();
@@ -217,7 +226,7 @@ impl Index {
                     let idf = (1.0 + (n_ex - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
                     for &(ex, tf) in list {
                         let (doc, len) = self.examples[ex as usize];
-                        if self.docs[doc as usize].language != l {
+                        if self.docs[doc as usize].lang != li {
                             continue;
                         }
                         let tf = tf as f32;
@@ -237,6 +246,7 @@ impl Index {
                 }
             }
         }
+        let preferred: Vec<bool> = self.languages.iter().map(|l| l.starts_with(lang)).collect();
         let mut ranked: Vec<(f32, usize)> = Vec::new();
         for (i, d) in self.docs.iter().enumerate() {
             let [a, b, c] = best_example[i];
@@ -245,7 +255,7 @@ impl Index {
                 continue;
             }
             // Entries in the post's language first; picks nudge, they never dominate.
-            if d.language.starts_with(lang) {
+            if preferred[d.lang as usize] {
                 s *= 1.15;
             }
             if let Some(&picks) = feedback.picks.get(&self.ids[i]) {
