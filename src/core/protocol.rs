@@ -81,11 +81,13 @@ pub enum Request {
     ImportKb { text: String },
     /// How big the knowledge base is.
     KbStatus,
+    /// The whole knowledge base as a file: `format` is "csv" or "json".
+    ExportKb { format: String },
 }
 
 impl Request {
     fn needs_extension_page(&self) -> bool {
-        matches!(self, Request::PagePosts { .. } | Request::CustomerHistory { .. } | Request::GetSettings | Request::SaveSettings { .. } | Request::ImportKb { .. } | Request::KbStatus)
+        matches!(self, Request::PagePosts { .. } | Request::CustomerHistory { .. } | Request::GetSettings | Request::SaveSettings { .. } | Request::ImportKb { .. } | Request::KbStatus | Request::ExportKb { .. })
     }
 }
 
@@ -131,6 +133,7 @@ pub enum Response {
     /// An import went in: counts, and every imported entry (for the glue to keep).
     KbImported { added: usize, updated: usize, total: usize, imported: Vec<Entry> },
     KbStatus { total: usize, imported: usize },
+    KbExport { format: String, text: String, entries: usize },
     /// For the glue, not the page: what agents' picks taught the ranking, to keep.
     Learned { feedback: Feedback },
     Ok,
@@ -208,6 +211,11 @@ impl Worker {
                 Err(e) => Response::Error { message: format!("That file can't be imported: {e}.") },
             },
             Request::KbStatus => Response::KbStatus { total: self.kb.len(), imported: self.imported.len() },
+            Request::ExportKb { format } => match format.as_str() {
+                "csv" => Response::KbExport { text: crate::core::kb::import::to_csv(self.kb.entries()), format, entries: self.kb.len() },
+                "json" => Response::KbExport { text: crate::core::kb::import::to_json(self.kb.entries()), format, entries: self.kb.len() },
+                other => Response::Error { message: format!("Tactful exports CSV or JSON, not “{other}”.") },
+            },
             Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
             Request::GetSettings => Response::Settings { settings: self.settings.clone() },
             Request::SaveSettings { settings } => match settings.validated() {
@@ -508,6 +516,9 @@ mod tests {
         let Response::Error { message } = w.handle(Request::ImportKb { text: bad.into() }, &Sender::ExtensionPage, 0) else { panic!() };
         assert!(message.contains("line 3") && message.contains("nothing was imported"), "{message}");
         assert!(matches!(w.handle(Request::KbStatus, &Sender::ExtensionPage, 0), Response::KbStatus { total, imported: 1 } if total == before + 1));
+        let Response::KbExport { text, entries, .. } = w.handle(Request::ExportKb { format: "csv".into() }, &Sender::ExtensionPage, 0) else { panic!() };
+        assert_eq!(entries, before + 1);
+        assert_eq!(crate::core::kb::import::parse(&text).unwrap().len(), before + 1, "an export imports back whole");
     }
 
     #[test]

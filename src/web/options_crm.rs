@@ -265,7 +265,7 @@ pub fn privacy_requests() -> Html {
 }
 
 /// Saves text as a file through the browser's download of a blob URL.
-fn download(name: &str, text: &str) -> Result<(), String> {
+pub(super) fn download(name: &str, text: &str) -> Result<(), String> {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();

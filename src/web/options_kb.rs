@@ -59,6 +59,21 @@ pub fn kb_import() -> Html {
             });
         })
     };
+    let export = |format: &'static str| {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match chrome::send_json(&json!({ "kind": "export_kb", "format": format })).await {
+                    Ok(v) => match super::options_crm::download(&format!("tactful-knowledge-base.{format}"), v["text"].as_str().unwrap_or("")) {
+                        Ok(()) => state.set(State::Done(format!("Exported {} entries as {}.", v["entries"], format.to_uppercase()))),
+                        Err(m) => state.set(State::Failed(m)),
+                    },
+                    Err(m) => state.set(State::Failed(m)),
+                }
+            });
+        })
+    };
     let busy = matches!(*state, State::Busy(_));
     html! {
       <section class="kb" aria-labelledby="kb-title">
@@ -66,6 +81,8 @@ pub fn kb_import() -> Html {
         <p class="muted">{ "Import saved replies and articles: CSV (id, kind, title, body, tags, examples), Tactful JSON, a Zendesk Help Center or Freshdesk solutions export. Entries with the same id are updated. A file with any error is not imported at all." }</p>
         <label for="kb-file">{ "Import a file" }</label>
         <input id="kb-file" type="file" accept=".csv,.json,text/csv,application/json" disabled={busy} {onchange} />
+        <button type="button" id="kb-export-csv" onclick={export("csv")}>{ "Export as CSV" }</button>
+        <button type="button" id="kb-export-json" onclick={export("json")}>{ "Export as JSON" }</button>
         <p id="kb-status" role="status" aria-busy={busy.to_string()} class={classes!(matches!(*state, State::Failed(_)).then_some("error"))}>
           { match &*state { State::Idle(m) | State::Busy(m) | State::Done(m) | State::Failed(m) => m.clone() } }
         </p>
