@@ -1,7 +1,7 @@
 // Tactful's service worker: loads the Rust core (wasm) and forwards every message to it.
 // The core runs here, not in content scripts, because x.com and facebook.com send a CSP
 // without 'wasm-unsafe-eval' and Chrome then refuses to compile wasm in a content script.
-import init, { worker_start, worker_handle, worker_forget_tab, crm_config_check } from './pkg/tactful.js';
+import init, { worker_start, worker_handle, worker_forget_tab } from './pkg/tactful.js';
 import * as crm from './crm-store.js';
 import * as remote from './crm-remote.js';
 
@@ -100,10 +100,6 @@ async function crmAdmin(msg) {
         return { kind: 'crm_config', config: c ? c.public : null };
       }
       case 'crm_configure': return { kind: 'crm_config', config: await remote.configure(msg.config) };
-      case 'crm_check': {
-        const c = crm_config_check(msg.config);
-        return { kind: 'crm_check', origin: c.origin };
-      }
       case 'crm_test': return { kind: 'crm_test', ...(await remote.test(msg.config ?? null)) };
       case 'crm_status': return { kind: 'crm_status', ...(await remote.status()) };
       case 'crm_customer_export': return { kind: 'crm_customer_export', snapshot: await crm.exportCustomer(msg.network, msg.value) };

@@ -49,22 +49,30 @@ export async function fetcher(req) {
   }
 }
 
+/** The checked config, kept in memory: every card asks, and only configure() changes it. */
+let cached = /** @type {any} */ (undefined);
+
 /** The connected CRM's checked config, or null for the local CRM only. */
 export async function config() {
-  const c = await getSetting('crm');
-  return c ? crm_config_check(c) : null;
+  if (cached === undefined) {
+    const c = await getSetting('crm');
+    cached = c ? crm_config_check(c) : null;
+  }
+  return cached;
 }
 
 /** Saves (or with null, removes) the CRM config. Host permission is asked for by the options page. */
 export async function configure(/** @type {any} */ raw) {
   if (raw === null) {
     await setSetting('crm', undefined);
+    cached = null;
     return null;
   }
   const checked = crm_config_check(raw); // throws with words
   const granted = await chrome.permissions.contains({ origins: [checked.origin] });
   if (!granted) throw new Error(`Tactful may not reach ${checked.origin} yet: allow it when the browser asks.`);
   await setSetting('crm', checked.config);
+  cached = checked;
   return checked.public;
 }
 

@@ -194,12 +194,12 @@ impl Worker {
                 }
                 Response::Learned { feedback: self.feedback.clone() }
             }
-            Request::CustomerCard { post_key } => match self.author_of(sender, &post_key) {
+            Request::CustomerCard { post_key } => match self.author_of_sender(sender, &post_key) {
                 Ok((who, _)) => Response::CrmLookup { post_key, who },
                 Err(message) => Response::Error { message },
             },
             Request::LogInteraction { post_key, action, text, tone_findings } => self.log_interaction(sender, &post_key, action, text, tone_findings, now_ms),
-            Request::CustomerHistory { tab_id, post_key } => match self.author_of(&Sender::ContentScript { tab_id, url: String::new() }, &post_key) {
+            Request::CustomerHistory { tab_id, post_key } => match self.author_of(tab_id, &post_key) {
                 Ok((who, _)) => Response::CrmLookup { post_key, who },
                 Err(message) => Response::Error { message },
             },
@@ -332,9 +332,14 @@ impl Worker {
     }
 
     /// The customer behind a post the sender's page showed: their handle on this site.
-    fn author_of(&self, sender: &Sender, post_key: &str) -> Result<(CustomerRef, &Post), String> {
+    fn author_of_sender(&self, sender: &Sender, post_key: &str) -> Result<(CustomerRef, &Post), String> {
         let Sender::ContentScript { tab_id, .. } = sender else { return Err("only a page's posts have authors".into()) };
-        let post = self.pages.get(tab_id).and_then(|p| p.posts.iter().find(|p| p.key == post_key)).ok_or("Tactful hasn't read that post yet; try again in a moment")?;
+        self.author_of(*tab_id, post_key)
+    }
+
+    /// The customer behind post `post_key` as tab `tab_id` last showed it.
+    fn author_of(&self, tab_id: i64, post_key: &str) -> Result<(CustomerRef, &Post), String> {
+        let post = self.pages.get(&tab_id).and_then(|p| p.posts.iter().find(|p| p.key == post_key)).ok_or("Tactful hasn't read that post yet; try again in a moment")?;
         let handle = post.handle.as_deref().filter(|h| !h.is_empty()).ok_or("Tactful can't tell who wrote this post (no handle on the page)")?;
         let who = CustomerRef { identities: vec![Identity::new(&site_slug(post.site), handle)], display_name: Some(post.author_name.clone()).filter(|n| !n.is_empty()) };
         Ok((who, post))
@@ -342,7 +347,7 @@ impl Worker {
 
     /// The customer's post (once, keyed by its permalink) and the agent's action on it.
     fn log_interaction(&self, sender: &Sender, post_key: &str, kind: InteractionKind, text: String, tone_findings: Vec<String>, now: i64) -> Response {
-        let (who, post) = match self.author_of(sender, post_key) {
+        let (who, post) = match self.author_of_sender(sender, post_key) {
             Ok(x) => x,
             Err(message) => return Response::Error { message },
         };

@@ -70,3 +70,11 @@ pub async fn active_tab_id() -> Option<i64> {
     let first = js_sys::Array::from(&tabs).get(0);
     js_sys::Reflect::get(&first, &"id".into()).ok()?.as_f64().map(|id| id as i64)
 }
+
+/// A picked file's text (`File.text()`), or None when the browser can't read it.
+pub async fn file_text(file: &web_sys::File) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let text = js_sys::Reflect::get(file, &"text".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    let promise = text.call0(file).ok()?;
+    JsFuture::from(js_sys::Promise::from(promise)).await.ok()?.as_string()
+}

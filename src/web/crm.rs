@@ -17,6 +17,11 @@ fn out<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
     to_js(v).map_err(|e| JsValue::from_str(&e))
 }
 
+/// Who owns an identity of `who`, given the owners looked up in `who.identities` order.
+fn owner_in<'a>(who: &'a CustomerRef, owners: &'a [Option<String>]) -> impl Fn(&Identity) -> Option<String> + 'a {
+    move |i| who.identities.iter().position(|x| x == i).and_then(|k| owners.get(k).cloned().flatten())
+}
+
 /// Identity keys to look up, in matching order ("x:dana", "email:d@example.com").
 #[wasm_bindgen]
 pub fn crm_identity_keys(who: JsValue) -> Result<JsValue, JsValue> {
@@ -36,7 +41,7 @@ pub fn crm_identity_key(network: String, value: String) -> String {
 pub fn crm_resolve(who: JsValue, owners: JsValue) -> Result<JsValue, JsValue> {
     let who: CustomerRef = from(who, "customer")?;
     let owners: Vec<Option<String>> = from(owners, "owner list")?;
-    let r = resolve(&who, |i| who.identities.iter().position(|x| x == i).and_then(|k| owners.get(k).cloned().flatten()));
+    let r = resolve(&who, owner_in(&who, &owners));
     let v = match r {
         Resolution::Existing(id) => serde_json::json!({ "kind": "existing", "id": id }),
         Resolution::New => serde_json::json!({ "kind": "new" }),
@@ -51,7 +56,7 @@ pub fn crm_upsert(existing: JsValue, who: JsValue, owners: JsValue, now_ms: f64,
     let existing: Option<Customer> = from(existing, "customer record")?;
     let who: CustomerRef = from(who, "customer")?;
     let owners: Vec<Option<String>> = from(owners, "owner list")?;
-    let (c, added) = upsert_customer(existing, &who, |i| who.identities.iter().position(|x| x == i).and_then(|k| owners.get(k).cloned().flatten()), now_ms as i64, &fresh_id);
+    let (c, added) = upsert_customer(existing, &who, owner_in(&who, &owners), now_ms as i64, &fresh_id);
     out(&serde_json::json!({ "customer": c, "added": added.iter().map(Identity::key).collect::<Vec<_>>() }))
 }
 

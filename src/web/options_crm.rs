@@ -308,17 +308,12 @@ pub fn local_store() -> Html {
     let on_import = {
         let note = note.clone();
         Callback::from(move |e: Event| {
-            use wasm_bindgen::JsCast;
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             let note = note.clone();
             note.set(Note::Busy(format!("Reading {}…", file.name())));
             wasm_bindgen_futures::spawn_local(async move {
-                let text = match js_sys::Reflect::get(&file, &"text".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()).and_then(|f| f.call0(&file).ok()) {
-                    Some(p) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(p)).await.ok().and_then(|t| t.as_string()),
-                    None => None,
-                };
-                let Some(text) = text else { return note.set(Note::Bad("The browser couldn't read that file.".into())) };
+                let Some(text) = chrome::file_text(&file).await else { return note.set(Note::Bad("The browser couldn't read that file.".into())) };
                 let snapshot: serde_json::Value = match serde_json::from_str(&text) {
                     Ok(v) => v,
                     Err(e) => return note.set(Note::Bad(format!("That file is not a Tactful CRM export (line {}: {e}); nothing was imported.", e.line()))),

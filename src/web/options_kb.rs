@@ -4,8 +4,6 @@
 
 use super::chrome;
 use serde_json::json;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -42,11 +40,7 @@ pub fn kb_import() -> Html {
             let kb = (file.size() / 1024.0).ceil();
             state.set(State::Busy(format!("Reading {name} ({kb} KB)…")));
             wasm_bindgen_futures::spawn_local(async move {
-                let text = match js_sys::Reflect::get(&file, &"text".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()).and_then(|f| f.call0(&file).ok()) {
-                    Some(p) => JsFuture::from(js_sys::Promise::from(p)).await.ok().and_then(|t| t.as_string()),
-                    None => None,
-                };
-                let Some(text) = text else { return state.set(State::Failed(format!("The browser couldn't read {name}."))) };
+                let Some(text) = chrome::file_text(&file).await else { return state.set(State::Failed(format!("The browser couldn't read {name}."))) };
                 let lines = text.lines().count();
                 state.set(State::Busy(format!("Checking and indexing {name}: {lines} lines…")));
                 match chrome::send_json(&json!({ "kind": "import_kb", "text": text })).await {

@@ -52,13 +52,13 @@ try {
   const warm = await ext.evaluate(async ([ms]) => {
     const m = await import(chrome.runtime.getURL('pkg/tactful.js'));
     const post = m.bench_kb_post();
-    const coldBuild = m.bench_kb_build(1000, false)[1];
+    const coldBuild = m.bench_kb_build(1000)[1];
     const first = Array.from(m.bench_kb_rank(post, 20));
     const t0 = performance.now();
     let runs = 0;
     while (performance.now() - t0 < ms) runs += m.bench_kb_rank(post, 50).length;
     await new Promise((r) => setTimeout(r, 200));
-    const warmBuild = m.bench_kb_build(1000, false)[1];
+    const warmBuild = m.bench_kb_build(1000)[1];
     const last = Array.from(m.bench_kb_rank(post, 20));
     m.bench_kb_free();
     return { coldBuild, warmBuild, first, last, runs };
@@ -70,12 +70,11 @@ try {
     const r = await ext.evaluate(async ([n, runs, warmup]) => {
       const m = await import(chrome.runtime.getURL('pkg/tactful.js'));
       const wasm = await m.default({ module_or_path: chrome.runtime.getURL('pkg/tactful_bg.wasm') });
-      // Up to 10,000 entries, also build the KB the bench's way (upsert_all) and check it is the same.
-      const [generatedMs, buildMs, indexBytes, entries, upsertMs, same] = Array.from(m.bench_kb_build(n, n <= 10_000));
+      const [generatedMs, buildMs, indexBytes, entries] = Array.from(m.bench_kb_build(n));
       const post = m.bench_kb_post();
       m.bench_kb_rank(post, warmup);
       const times = Array.from(m.bench_kb_rank(post, runs));
-      return { generatedMs, buildMs, indexBytes, entries, upsertMs, same, times, top: m.bench_kb_top(post), linearBytes: wasm.memory.buffer.byteLength };
+      return { generatedMs, buildMs, indexBytes, entries, times, top: m.bench_kb_top(post), linearBytes: wasm.memory.buffer.byteLength };
     }, [n, runs, WARMUP]);
     const s = stats(r.times);
     wasmRows.push({ n, ...s, runs, indexMiB: mib(r.indexBytes), buildMs: r.buildMs });
@@ -83,8 +82,7 @@ try {
       `  ${String(n).padStart(7)} entries: median ${fmt(s.median, 7)} ms   p99 ${fmt(s.p99, 7)} ms   index ${fmt(mib(r.indexBytes), 6, 1)} MiB   built in ${fmt(r.buildMs, 6, 0)} ms` +
         `   (${runs} runs, mean ${s.mean.toFixed(3)} ms; top 3 ${r.top})`,
     );
-    const check = Number.isNaN(r.same) ? 'not checked against upsert_all (quadratic)' : `upsert_all, as the bench builds it, took ${r.upsertMs.toFixed(0)} ms and gave ${r.same ? 'the same' : 'A DIFFERENT'} KB`;
-    console.log(`           KB of ${r.entries} generated in ${r.generatedMs.toFixed(0)} ms (linear path; ${check}); wasm linear memory now ${mib(r.linearBytes).toFixed(0)} MiB`);
+    console.log(`           KB of ${r.entries} generated in ${r.generatedMs.toFixed(0)} ms (src/core/kb/synthetic.rs, as natively); wasm linear memory now ${mib(r.linearBytes).toFixed(0)} MiB`);
   }
   await ext.evaluate(async () => (await import(chrome.runtime.getURL('pkg/tactful.js'))).bench_kb_free());
 } finally {

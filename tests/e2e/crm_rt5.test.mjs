@@ -42,6 +42,24 @@ after(async () => {
 
 const text = (o) => o.map((x) => x.text).join('\n');
 
+/** The x.com fixture with Dana's card from RT, and a way to log a reply to her post from the content script. */
+async function danaOnX() {
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x'));
+  await waitForOverlays(page, (o) => /Router keeps dropping/.test(text(o)), 20000);
+  const tab = await tabIdOf(browser.worker, page);
+  const { page: snap } = await ask(ext, { kind: 'page_posts', tab_id: tab });
+  const post = snap.posts.find((p) => p.handle === 'dana_reyes');
+  const log = (t) => inContentScript(page, `chrome.runtime.sendMessage(${JSON.stringify({ kind: 'log_interaction', post_key: post.key, action: 'reply', text: t })})`);
+  return { page, tab, log };
+}
+
+/** First lines of the ticket's messages matching `re`, in the order RT recorded them. */
+async function firstLines(re) {
+  const atts = await rt.rest('GET', `ticket/${ticket}/attachments?fields=Content,TransactionId&per_page=100`);
+  return atts.items.sort((a, b) => Number(a.TransactionId) - Number(b.TransactionId)).map((a) => (a.Content || '').split('\n')[0]).filter((c) => re.test(c));
+}
+
 async function waitFor(fn, what, ms = 30000) {
   const end = Date.now() + ms;
   let last;
@@ -81,13 +99,7 @@ test('x: the card shows the customer RT knows, with their open ticket', async ()
 });
 
 test('interactions become RT comments; during an outage they wait, then arrive once, in order', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(siteUrl('x'));
-  await waitForOverlays(page, (o) => /Router keeps dropping/.test(text(o)), 20000);
-  const tab = await tabIdOf(browser.worker, page);
-  const { page: snap } = await ask(ext, { kind: 'page_posts', tab_id: tab });
-  const post = snap.posts.find((p) => p.handle === 'dana_reyes');
-  const log = (t) => inContentScript(page, `chrome.runtime.sendMessage(${JSON.stringify({ kind: 'log_interaction', post_key: post.key, action: 'reply', text: t })})`);
+  const { page, tab, log } = await danaOnX();
 
   assert.equal((await log('Hi Dana, sorry about the dropouts.')).kind, 'ok');
   const first = await waitFor(async () => { const s = await rt.subjects(ticket); return s.some((x) => /^Reply on x \[Tactful /.test(x)) && s; }, 'the first comment in RT');
@@ -113,25 +125,15 @@ test('interactions become RT comments; during an outage they wait, then arrive o
   assert.equal(new Set(replies).size, 4, 'no duplicates');
   const seqs = replies.map((x) => Number(/-(\d+)\]$/.exec(x)[1]));
   assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in the order they were logged');
-  const atts = await rt.rest('GET', `ticket/${ticket}/attachments?fields=Content,TransactionId&per_page=100`);
-  const bodies = atts.items.sort((a, b) => Number(a.TransactionId) - Number(b.TransactionId)).map((a) => a.Content || '').filter((c) => /while down/.test(c)).map((c) => c.split('\n')[0]);
-  assert.deepEqual(bodies, ['one while down', 'two while down', 'three while down']);
+  assert.deepEqual(await firstLines(/while down/), ['one while down', 'two while down', 'three while down']);
   await panel.close();
   await page.close();
 });
 
 test('writes waiting for RT survive a browser restart and arrive once RT is back', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(siteUrl('x'));
-  await waitForOverlays(page, (o) => /Router keeps dropping/.test(text(o)), 20000);
-  const tab = await tabIdOf(browser.worker, page);
-  const { page: snap } = await ask(ext, { kind: 'page_posts', tab_id: tab });
-  const post = snap.posts.find((p) => p.handle === 'dana_reyes');
+  const { log } = await danaOnX();
   await rt.stop();
-  for (const t of ['four before restart', 'five before restart']) {
-    const r = await inContentScript(page, `chrome.runtime.sendMessage(${JSON.stringify({ kind: 'log_interaction', post_key: post.key, action: 'reply', text: t })})`);
-    assert.equal(r.kind, 'ok');
-  }
+  for (const t of ['four before restart', 'five before restart']) assert.equal((await log(t)).kind, 'ok');
   await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 2, 'two waiting writes');
   // The browser quits with the writes queued; RT comes back while it is closed.
   await browser.close({ keepProfile: true });
@@ -140,9 +142,7 @@ test('writes waiting for RT survive a browser restart and arrive once RT is back
   ext = await extensionPage(browser.context, browser.extensionId);
   await ask(ext, { kind: 'crm_send_now' }); // or wait for the retry alarm
   await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 0, 'the outbox to drain after restart');
-  const atts = await rt.rest('GET', `ticket/${ticket}/attachments?fields=Content,TransactionId&per_page=100`);
-  const bodies = atts.items.sort((a, b) => Number(a.TransactionId) - Number(b.TransactionId)).map((a) => (a.Content || '').split('\n')[0]).filter((c) => /before restart/.test(c));
-  assert.deepEqual(bodies, ['four before restart', 'five before restart'], 'each once, in order');
+  assert.deepEqual(await firstLines(/before restart/), ['four before restart', 'five before restart'], 'each once, in order');
 });
 
 test('the CRM password never reaches a page or a content script', async () => {

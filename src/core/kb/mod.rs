@@ -10,6 +10,7 @@
 pub mod import;
 pub mod search;
 pub mod suggest;
+pub mod synthetic;
 pub mod template;
 
 use crate::core::sites::SiteId;
