@@ -388,10 +388,21 @@
     }
     const before = ed instanceof HTMLTextAreaElement ? ed.value : ed.textContent || '';
     const sep = atEnd && before.trim() && !/\s$/.test(before) ? ' ' : '';
-    // Draft and Lexical read the caret on the (asynchronous) selectionchange event: let them.
+    // Draft and Lexical read the caret on the (asynchronous) selectionchange event: wait for
+    // it (a busy page can run a timer first), or 100 ms when the selection did not change.
+    if (!(ed instanceof HTMLTextAreaElement)) await nextSelectionChange(100);
     await new Promise((r) => setTimeout(r, 0));
     const insert = INSERT[kind] || INSERT.contenteditable;
     insert(ed, sep + text);
+  }
+
+  /** Resolves on the next selectionchange event, or after `ms`. @param {number} ms @returns {Promise<void>} */
+  function nextSelectionChange(ms) {
+    return new Promise((resolve) => {
+      const done = () => { document.removeEventListener('selectionchange', done); clearTimeout(timer); resolve(); };
+      const timer = setTimeout(done, ms);
+      document.addEventListener('selectionchange', done);
+    });
   }
 
   /**

@@ -71,14 +71,24 @@ for (const site of SITES) {
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
     // A reply that needs a value the post doesn't give asks for it: type it, then Enter.
-    const asked = await waitForOverlays(page, (o) => o.some((x) => /Tactful needs:/.test(x.text)), 1500).catch(() => null);
+    // Wait for whichever comes first (a slow worker can take longer than any fixed guess).
+    let asked = false;
+    for (const end = Date.now() + 8000; Date.now() < end;) {
+      if (!(await editorText(page)).includes('Draft to replace')) break;
+      if ((await overlays(page)).some((x) => /Tactful needs:/.test(x.text))) { asked = true; break; }
+      await page.waitForTimeout(100);
+    }
     if (asked) {
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.type('48213');
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
     }
-    await page.waitForFunction(() => !window.__fixture.editorText().includes('Draft to replace'), null, { timeout: 5000 });
+    await page.waitForFunction(() => !window.__fixture.editorText().includes('Draft to replace'), null, { timeout: 5000 })
+      .catch(async (e) => {
+        const seen = (await overlays(page)).map((o) => o.text.slice(0, 120));
+        throw new Error(`draft not replaced (asked: ${asked}); editor: ${await editorText(page)}; overlays: ${JSON.stringify(seen)}; ${e.message}`);
+      });
     const inserted = (await editorText(page)).trim();
     assert.ok(inserted.length > 20 && !inserted.includes('{{'), `the selected draft was replaced by a filled reply: ${inserted}`);
     // The caret is after the inserted text: typing goes at its end.
