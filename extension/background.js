@@ -66,12 +66,21 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
         const lines = msg.kind === 'customer_history' ? 100 : 3;
         const r = await remote.card(response.who, now, lines).catch((e) => ({ error: String(e) }));
         const card = r && r.card ? r.card : await crm.card(response.who, now, lines);
-        response = { kind: 'customer_card', post_key: response.post_key, card, note: r && r.error ? r.error : null };
+        response = { kind: 'customer_card', post_key: response.post_key, permalink: response.permalink ?? null, card, note: r && r.error ? r.error : null };
       } else if (response.kind === 'crm_writes') {
         // Only what is new goes to the connected CRM (the customer's post once).
         const fresh = await crm.apply(response.ops, now);
         await remote.enqueue(fresh, now);
         response = { kind: 'ok' };
+      }
+      if (response.kind === 'open_tab' && from.from === 'content_script') {
+        // The composer URL the core built from the site profile (never one from the page).
+        try {
+          await chrome.tabs.create({ url: response.url, openerTabId: from.tab_id });
+          response = { kind: 'ok' };
+        } catch (e) {
+          response = { kind: 'error', message: `Chrome didn't open the private message: ${e && e.message ? e.message : e}` };
+        }
       }
       if (response.kind === 'learned') {
         // Which suggestions agents pick, kept so the ranking remembers across restarts.

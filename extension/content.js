@@ -74,6 +74,11 @@
     .customer li .text { unicode-bidi: isolate; overflow-wrap: anywhere; }
     .customer li.in .what { color: var(--brand); }
     .spark { stroke: var(--accent); fill: none; stroke-width: 1.5; }
+    button.quiet { border-style: dashed; color: var(--muted); }
+    button.moved { color: var(--brand); border-color: var(--brand); cursor: default; }
+    .handoff { flex-basis: 100%; display: grid; gap: 2px; }
+    .handoff:empty { display: none; }
+    .handoff .dm { white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: isolate; border-left: 2px solid var(--line); padding-left: 6px; user-select: text; }
   `);
 
   /**
@@ -237,7 +242,13 @@
     }
     drawCustomer(sec, r.card);
     if (r.note) sec.append(el('span', 'hint', r.note));
+    for (const h of customerHooks) h(key, r);
   }
+
+  /** Other content scripts' additions to each customer post's card (handoff.js). @type {Array<(c: { key: string, box: HTMLElement, before: HTMLElement }) => void>} */
+  const cardHooks = [];
+  /** Called with each customer card answer. @type {Array<(key: string, r: any) => void>} */
+  const customerHooks = [];
 
   /** @param {HTMLElement} sec @param {any} c */
   function drawCustomer(sec, c) {
@@ -323,6 +334,7 @@
       customer.setAttribute('aria-label', 'Customer history');
       customers.set(card.key, customer);
       box.append(customer);
+      for (const h of cardHooks) h({ key: card.key, box, before: open });
       loadCustomer(card.key);
     }
     roots.add(root);
@@ -600,6 +612,12 @@
     sheet,
     theme: () => theme,
     postKeyFor,
+    el,
+    editorFor,
+    insertInto,
+    loadCustomer,
+    onCard: (/** @type {(c: { key: string, box: HTMLElement, before: HTMLElement }) => void} */ f) => cardHooks.push(f),
+    onCustomer: (/** @type {(key: string, r: any) => void} */ f) => customerHooks.push(f),
   };
 
   async function start() {

@@ -12,10 +12,12 @@
 //! - [`clock`]: timestamps as the sites print them (ISO 8601, "47m", "2 hours ago").
 //! - [`crm`]: customers and their history, the local CRM, the outbox and CRM connectors.
 //! - [`display`]: making hostile page text safe and short for display.
+//! - [`handoff`]: moving a public conversation to a private channel (acknowledgement, DM link, CRM record).
 
 pub mod clock;
 pub mod crm;
 pub mod display;
+pub mod handoff;
 pub mod kb;
 pub mod length;
 pub mod offsets;

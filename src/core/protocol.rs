@@ -6,6 +6,7 @@
 //! extension's own pages, checked by [`Sender`] before anything else.
 
 use crate::core::crm::card::CardView;
+use crate::core::handoff::{self, DmRoute, HandoffPlan};
 use crate::core::crm::{CustomerRef, Direction, Identity, Interaction, InteractionKind, WriteOp};
 use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
 use crate::core::posts::{self, Post, RawPost};
@@ -69,6 +70,21 @@ pub enum Request {
         #[serde(default)]
         tone_findings: Vec<String>,
     },
+    /// Move post `post_key` to a private channel: the public acknowledgement, the private
+    /// message and how it reaches the customer (`dms_closed`: the agent says the
+    /// customer's messages are closed, so use the team's fallback).
+    Handoff {
+        post_key: String,
+        #[serde(default)]
+        dms_closed: bool,
+    },
+    /// Open the direct-message composer the hand-off of `post_key` planned (the URL is
+    /// made again here from the site profile, never taken from the page).
+    OpenDm {
+        post_key: String,
+        #[serde(default)]
+        dms_closed: bool,
+    },
     // --- extension pages only ---
     /// What Tactful read on a tab (the panel's list).
     PagePosts { tab_id: i64 },
@@ -125,7 +141,13 @@ pub enum Response {
     Settings { settings: Settings },
     Suggestions { post_key: String, items: Vec<SuggestionView> },
     /// For the glue, not the page: look this customer up in the CRM.
-    CrmLookup { post_key: String, who: CustomerRef },
+    CrmLookup {
+        post_key: String,
+        who: CustomerRef,
+        /// The post's permalink, to show whether it was already moved to private.
+        #[serde(default)]
+        permalink: Option<String>,
+    },
     /// For the glue, not the page: apply these writes to the CRM, in order.
     CrmWrites { ops: Vec<WriteOp> },
     /// The customer card for a post.
@@ -136,6 +158,11 @@ pub enum Response {
     KbExport { format: String, text: String, entries: usize },
     /// For the glue, not the page: what agents' picks taught the ranking, to keep.
     Learned { feedback: Feedback },
+    /// A prepared hand-off; `log` is what the CRM keeps once the agent has it, `tone` the
+    /// tone findings of the public text (normally none).
+    Handoff { plan: HandoffPlan, log: String, tone: Vec<String> },
+    /// Open this URL in a new tab (the glue does it; content scripts can't).
+    OpenTab { url: String },
     Ok,
     /// A request that failed, with words for the agent.
     Error { message: String },
@@ -195,12 +222,24 @@ impl Worker {
                 Response::Learned { feedback: self.feedback.clone() }
             }
             Request::CustomerCard { post_key } => match self.author_of_sender(sender, &post_key) {
-                Ok((who, _)) => Response::CrmLookup { post_key, who },
+                Ok((who, post)) => Response::CrmLookup { permalink: post.permalink.clone(), post_key, who },
+                Err(message) => Response::Error { message },
+            },
+            Request::Handoff { post_key, dms_closed } => match self.handoff(sender, &post_key, dms_closed) {
+                Ok(plan) => {
+                    let tone = self.tone_of(sender, &plan.public_text, &post_key);
+                    Response::Handoff { log: handoff::log_text(&plan), plan, tone }
+                }
+                Err(message) => Response::Error { message },
+            },
+            Request::OpenDm { post_key, dms_closed } => match self.handoff(sender, &post_key, dms_closed).map(|p| p.route) {
+                Ok(DmRoute::Prefilled { url } | DmRoute::Paste { url }) => Response::OpenTab { url },
+                Ok(DmRoute::Fallback { reason, .. }) => Response::Error { message: reason },
                 Err(message) => Response::Error { message },
             },
             Request::LogInteraction { post_key, action, text, tone_findings } => self.log_interaction(sender, &post_key, action, text, tone_findings, now_ms),
             Request::CustomerHistory { tab_id, post_key } => match self.author_of(tab_id, &post_key) {
-                Ok((who, _)) => Response::CrmLookup { post_key, who },
+                Ok((who, post)) => Response::CrmLookup { permalink: post.permalink.clone(), post_key, who },
                 Err(message) => Response::Error { message },
             },
             Request::ImportKb { text } => match crate::core::kb::import::parse(&text) {
@@ -275,6 +314,24 @@ impl Worker {
         }
         page.theme = Theme::from_css_color(background);
         Response::Overlay { view: OverlayView { site_name: profile.name.clone(), cards, status: page.status.clone(), theme: page.theme } }
+    }
+
+    /// The hand-off of a post the sender's page showed.
+    fn handoff(&self, sender: &Sender, post_key: &str, dms_closed: bool) -> Result<HandoffPlan, String> {
+        let (Some((profile, _)), Sender::ContentScript { tab_id, .. }) = (sender_profile(sender), sender) else {
+            return Err("Tactful moves conversations to private only on the sites it supports".into());
+        };
+        let post = self.pages.get(tab_id).and_then(|p| p.posts.iter().find(|p| p.key == post_key)).ok_or("Tactful hasn't read that post yet; try again in a moment")?;
+        let input = handoff::HandoffInput { kb: &self.kb, index: &self.index, post, profile, settings: &self.settings, dms_closed };
+        handoff::plan(&input).map_err(|e| format!("Can't move this to private: {e}."))
+    }
+
+    /// Tone findings (their messages) of a text Tactful is about to put in a reply box.
+    fn tone_of(&self, sender: &Sender, text: &str, post_key: &str) -> Vec<String> {
+        match self.check_draft(sender, text, Some(post_key)) {
+            Response::Tone { findings, .. } => findings.into_iter().map(|f| f.finding.message).collect(),
+            _ => Vec::new(),
+        }
     }
 
     fn check_draft(&self, sender: &Sender, text: &str, post_key: Option<&str>) -> Response {
@@ -489,6 +546,31 @@ mod tests {
         assert!(matches!(w.handle(Request::Picked { id: items[0].id.clone() }, &tab("https://x.com/dana/status/1"), 0), Response::Learned { feedback } if feedback.picks[&items[0].id] == 1));
         let unknown = w.handle(Request::Suggest { post_key: "zzz".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
         assert!(matches!(unknown, Response::Error { .. }));
+    }
+
+    #[test]
+    fn hands_off_a_read_post_and_opens_only_the_planned_composer() {
+        let mut w = Worker::default();
+        let mut p = raw("a", "dana");
+        p.author_name = Some("Dana Reyes".into());
+        p.text = Some("charged twice for the same order, fix this".into());
+        let x = tab("https://x.com/dana/status/1");
+        w.handle(Request::ReadPage { posts: vec![p.clone()], settled: false, background: String::new() }, &x, 0);
+        let r = w.handle(Request::Handoff { post_key: "a".into(), dms_closed: false }, &x, 0);
+        let Response::Handoff { plan, log, tone } = r else { panic!("{r:?}") };
+        assert!(plan.public_text.starts_with("Hi Dana"), "{}", plan.public_text);
+        assert!(tone.is_empty(), "the starter acknowledgement passes the tone checks: {tone:?}");
+        assert!(log.contains(&plan.public_text) && log.contains(&plan.dm_text));
+        let r = w.handle(Request::OpenDm { post_key: "a".into(), dms_closed: false }, &x, 0);
+        assert!(matches!(&r, Response::OpenTab { url } if url.starts_with("https://x.com/messages/compose?text=")), "{r:?}");
+        // The agent says the customer's messages are closed: no tab, the fallback instead.
+        assert!(matches!(w.handle(Request::OpenDm { post_key: "a".into(), dms_closed: true }, &x, 0), Response::Error { .. }));
+        // YouTube has no private messages.
+        let yt = tab("https://www.youtube.com/watch?v=abc");
+        w.handle(Request::ReadPage { posts: vec![p], settled: false, background: String::new() }, &yt, 0);
+        let Response::Handoff { plan, .. } = w.handle(Request::Handoff { post_key: "a".into(), dms_closed: false }, &yt, 0) else { panic!() };
+        assert!(matches!(plan.route, DmRoute::Fallback { .. }));
+        assert!(matches!(w.handle(Request::Handoff { post_key: "zzz".into(), dms_closed: false }, &x, 0), Response::Error { .. }));
     }
 
     #[test]

@@ -19,6 +19,14 @@ pub struct Settings {
     /// The brand's name, for `{{brand.name}}`.
     #[serde(default = "default_brand")]
     pub brand_name: String,
+    /// Where customers go when a platform has no private messages (YouTube) or the
+    /// customer's are closed: an email address or an https contact-form link.
+    #[serde(default = "default_fallback")]
+    pub private_fallback: String,
+}
+
+fn default_fallback() -> String {
+    "https://help.acme.example/contact".to_string()
 }
 
 fn default_brand() -> String {
@@ -40,7 +48,7 @@ impl Default for Settings {
         .collect();
         // The demo brand's order numbers look like "AC-20431".
         let tone = ToneSettings { order_patterns: vec!["AC-#####".to_string()], ..ToneSettings::default() };
-        Settings { brand_handles, tone, agent_name: String::new(), brand_name: default_brand() }
+        Settings { brand_handles, tone, agent_name: String::new(), brand_name: default_brand(), private_fallback: default_fallback() }
     }
 }
 
@@ -52,6 +60,8 @@ pub enum SettingsError {
     BadHandle { site: SiteId, handle: String },
     /// An order-number pattern that would match nothing useful.
     BadPattern { pattern: String },
+    /// The private-channel fallback is neither an email address nor an http(s) link.
+    BadFallback { value: String },
 }
 
 impl std::fmt::Display for SettingsError {
@@ -64,6 +74,10 @@ impl std::fmt::Display for SettingsError {
             SettingsError::BadPattern { pattern } => write!(
                 f,
                 "the order-number pattern {pattern:?} needs at least one # (digit), @ (letter) or * (either), and at most 40 characters"
+            ),
+            SettingsError::BadFallback { value } => write!(
+                f,
+                "the private-channel fallback {value:?} must be an email address (help@example.com) or a link starting with https://"
             ),
         }
     }
@@ -103,6 +117,13 @@ impl Settings {
         for name in [&mut self.agent_name, &mut self.brand_name] {
             *name = name.chars().filter(|c| !c.is_control()).take(80).collect::<String>().trim().to_string();
         }
+        let fallback = self.private_fallback.trim().to_string();
+        let is_email = fallback.split_once('@').is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !fallback.contains(char::is_whitespace));
+        let is_link = (fallback.starts_with("https://") || fallback.starts_with("http://")) && !fallback.contains(char::is_whitespace);
+        if !(fallback.is_empty() || is_email || is_link) || fallback.chars().count() > 300 {
+            return Err(SettingsError::BadFallback { value: fallback });
+        }
+        self.private_fallback = fallback;
         Ok(self)
     }
 

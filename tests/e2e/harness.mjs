@@ -11,7 +11,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../..');
 export const DIST = join(ROOT, 'dist');
 export const SITES = ['x', 'facebook', 'instagram', 'linkedin', 'reddit', 'youtube'];
-const HOSTS = SITES.flatMap((s) => [`${s}.com`, `www.${s}.com`]);
+// m.me and ig.me (Messenger's and Instagram's message links) too, so a hand-off's new tab
+// lands on the fixture server instead of a DNS error.
+const HOSTS = [...SITES.flatMap((s) => [`${s}.com`, `www.${s}.com`]), 'm.me', 'ig.me'];
 
 /** Known values of each fixture site (what the page renders). */
 export function expected(site) {

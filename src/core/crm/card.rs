@@ -36,6 +36,17 @@ pub struct CardView {
     pub recent: Vec<RecentLine>,
     /// Sentiment scores in [-1, 1], oldest first (at most 20), for the sparkline.
     pub sentiment: Vec<f32>,
+    /// Posts already moved to a private channel (among the history read), so a second
+    /// agent sees it before doing it again.
+    #[serde(default)]
+    pub moved: Vec<MovedMark>,
+}
+
+/// A post moved to a private channel: which, and "Moved to private by Jo · 3h".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedMark {
+    pub permalink: String,
+    pub label: String,
 }
 
 /// Lines of history on the in-page card; the panel asks for more.
@@ -82,7 +93,18 @@ pub fn card_with(h: &CustomerHistory, total: usize, now: i64, recent: usize) -> 
         })
         .collect();
     let skip = h.sentiment.len().saturating_sub(20);
-    CardView { known: true, name: clean(c.name(), 60), identities, summary, open_tickets: open, recent, sentiment: h.sentiment[skip..].iter().map(|&(_, s)| s.clamp(-1.0, 1.0)).collect() }
+    let moved = h
+        .interactions
+        .iter()
+        .filter(|i| i.kind == InteractionKind::Handoff)
+        .filter_map(|i| {
+            let by = i.agent.as_deref().map(|a| format!(" by {}", clean(a, 40))).unwrap_or_default();
+            let age = age_label((now - i.at).max(0));
+            let when = if age == "just now" { age } else { format!("{age} ago") };
+            Some(MovedMark { permalink: i.permalink.clone()?, label: format!("Moved to private{by} · {when}") })
+        })
+        .collect();
+    CardView { known: true, name: clean(c.name(), 60), identities, summary, open_tickets: open, recent, sentiment: h.sentiment[skip..].iter().map(|&(_, s)| s.clamp(-1.0, 1.0)).collect(), moved }
 }
 
 /// The card for someone the CRM doesn't know yet.
@@ -95,6 +117,7 @@ pub fn unknown(who: &CustomerRef) -> CardView {
         open_tickets: vec![],
         recent: vec![],
         sentiment: vec![],
+        moved: vec![],
     }
 }
 
@@ -136,5 +159,13 @@ mod tests {
         let v = unknown(&CustomerRef { identities: vec![Identity::new("x", "sam")], display_name: Some("Sam".into()) });
         assert!(!v.known);
         assert_eq!(v.summary, "New customer — no history yet");
+    }
+    #[test]
+    fn marks_posts_already_moved_to_private() {
+        let mut h = history();
+        h.interactions.insert(0, Interaction { id: "h".into(), customer_id: "c1".into(), channel: "x".into(), kind: InteractionKind::Handoff, direction: Direction::Outbound, permalink: Some("https://x.com/dana/status/9".into()), text: "Moved to private.".into(), agent: Some("Jo <b>".into()), at: 0, tone_findings: vec![], sentiment: None });
+        let c = card(&h, 3, 2 * 3_600_000);
+        assert_eq!(c.moved, [MovedMark { permalink: "https://x.com/dana/status/9".into(), label: "Moved to private by Jo <b> · 2 h ago".into() }]);
+        assert_eq!(c.recent[0].what, "Moved to private on x");
     }
 }

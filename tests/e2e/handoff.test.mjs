@@ -1,0 +1,120 @@
+// End-to-end: "Move to private" on each fixture site. One click puts the public
+// acknowledgement into the site's real editor (its own state), opens a new tab at the
+// platform's message composer with the private message (in the link where the platform
+// takes one, on the clipboard where it doesn't), logs the hand-off in the local CRM and
+// marks the post, also after a reload. YouTube has no private messages: the reply points
+// to the team's contact form and no tab opens.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFixtureServer } from '../fixtures/server.mjs';
+import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, extensionPage, ask } from './harness.mjs';
+
+let server, browser, ext;
+
+before(async () => {
+  server = await startFixtureServer({ port: 0 });
+  browser = await launch({ port: server.port });
+  ext = await extensionPage(browser.context, browser.extensionId);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const editorText = (page) => page.evaluate(() => window.__fixture.editorText().replace(/\n$/, ''));
+const allText = (o) => o.map((x) => x.text).join('\n');
+
+// Where each site's composer opens for the customer (handle filled in).
+const COMPOSER = {
+  x: () => /^https:\/\/x\.com\/messages\/compose\?text=/,
+  facebook: (h) => new RegExp(`^https://m\\.me/${h}$`),
+  instagram: (h) => new RegExp(`^https://ig\\.me/m/${h}$`),
+  linkedin: (h) => new RegExp(`^https://www\\.linkedin\\.com/messaging/compose/\\?recipient=${h}&body=`),
+  reddit: (h) => new RegExp(`^https://www\\.reddit\\.com/message/compose/\\?to=${h}&subject=[^&]+&message=`),
+};
+
+for (const site of SITES) {
+  test(`${site}: one click moves the customer's post to private (acknowledgement, composer, CRM record, mark)`, async () => {
+    const want = expected(site);
+    const customer = want.posts.find((p) => !p.is_brand);
+    const page = await browser.context.newPage();
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(siteUrl(site)).origin });
+    await page.goto(siteUrl(site));
+    await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+    // The card has loaded its customer section before the click.
+    await waitForOverlays(page, (o) => /interaction|New customer/.test(allText(o)));
+    const before = await editorText(page);
+    const pagesBefore = browser.context.pages().length;
+    const opened = COMPOSER[site] ? browser.context.waitForEvent('page', { timeout: 10000 }) : null;
+    await clickOverlayButton(page, 'Move to private', 0);
+
+    const done = await waitForOverlays(page, (o) => /Acknowledgement in the reply box|Can't move/.test(allText(o)));
+    assert.doesNotMatch(allText(done), /Can't move/, allText(done));
+    const text = await editorText(page);
+    assert.notEqual(text, before);
+    assert.match(text, site === 'youtube' ? /contact us privately at https:\/\/help\.acme\.example\/contact/ : /sent you a private message/, `the acknowledgement is in the editor's own state: ${text}`);
+    const first = customer.author_name.split(' ')[0];
+    if (/^[A-Z][a-z]+$/.test(first)) assert.match(text, new RegExp(`^Hi ${first},`), 'filled with the customer\'s first name');
+    assert.ok(!text.includes('{{'), text);
+
+    if (opened) {
+      const tab = await opened;
+      const url = tab.url();
+      assert.match(url, COMPOSER[site](customer.handle), url);
+      const shown = allText(done);
+      if (site === 'facebook' || site === 'instagram') {
+        assert.match(shown, /message is copied/, shown);
+        const clip = await page.evaluate(() => navigator.clipboard.readText());
+        assert.match(clip, /following up on your post/, `the private message is on the clipboard: ${clip}`);
+      } else {
+        const body = decodeURIComponent(new URL(url).searchParams.get(site === 'reddit' ? 'message' : site === 'linkedin' ? 'body' : 'text'));
+        assert.match(body, /following up on your post/, `prefilled private message: ${body}`);
+      }
+      await tab.close();
+    } else {
+      assert.match(allText(done), /YouTube has no direct messages.*help\.acme\.example\/contact/s, allText(done));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(browser.context.pages().length, pagesBefore, 'no composer tab opened');
+    }
+    assert.match(allText(done), /Moved to private · just now/, 'the post is marked');
+
+    // The CRM keeps the hand-off with the post's permalink, both texts and the time.
+    let handoff;
+    for (let i = 0; i < 30 && !handoff; i++) {
+      const snap = (await ask(ext, { kind: 'crm_export' })).snapshot;
+      handoff = snap.interactions.find((x) => x.kind === 'handoff' && x.permalink === customer.permalink);
+      if (!handoff) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(handoff, 'a hand-off record in the CRM');
+    assert.ok(handoff.text.includes(text.trim().slice(0, 40)), `the public text is logged: ${handoff.text}`);
+    assert.match(handoff.text, site === 'youtube' ? /Pointed to https:\/\/help\.acme\.example\/contact/ : /Private message \([\w.]+\):\n.*following up on your post/s);
+    assert.ok(Math.abs(handoff.at - Date.now()) < 60_000);
+
+    // A second look (another agent's, or after a reload) sees it was moved already.
+    await page.reload();
+    await waitForOverlays(page, (o) => /Moved to private · just now/.test(allText(o)));
+    await clickOverlayButton(page, 'Moved to private · just now', 0);
+    await waitForOverlays(page, (o) => /already moved to private/.test(allText(o)));
+    await page.close();
+  });
+}
+
+test('x: the agent can say the customer\'s messages are closed: the reply points to the contact form, no tab opens', async () => {
+  const want = expected('x');
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x'));
+  await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+  const pagesBefore = browser.context.pages().length;
+  // The third post (Marco) has not been moved yet.
+  const cards = await overlays(page);
+  const nth = postCards(cards).filter((c) => !/Your brand/.test(c.text)).findIndex((c) => /Marco/.test(c.text));
+  assert.ok(nth >= 0);
+  await clickOverlayButton(page, 'DMs closed?', nth);
+  const done = await waitForOverlays(page, (o) => /Acknowledgement in the reply box|Can't move/.test(allText(o)));
+  assert.match(allText(done), /private messages are closed.*help\.acme\.example\/contact/s, allText(done));
+  assert.match(await editorText(page), /contact us privately at https:\/\/help\.acme\.example\/contact/);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(browser.context.pages().length, pagesBefore, 'no composer tab');
+  await page.close();
+});
