@@ -137,6 +137,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fallback_is_an_email_or_a_link() {
+        for ok in ["care@acme.example", "https://help.acme.example/contact", " http://x.example/c ", ""] {
+            assert!(Settings { private_fallback: ok.into(), ..Settings::default() }.validated().is_ok(), "{ok}");
+        }
+        for bad in ["javascript:alert(1)", "acme", "help @acme.example", "ftp://x"] {
+            let e = Settings { private_fallback: bad.into(), ..Settings::default() }.validated().unwrap_err();
+            assert!(matches!(e, SettingsError::BadFallback { .. }), "{bad}");
+        }
+    }
+
+    #[test]
     fn normalises_at_and_blank() {
         let mut s = Settings::default();
         s.brand_handles.insert(SiteId::X, " @AcmeHelp ".into());

@@ -170,6 +170,13 @@ fn options() -> Html {
               }
             </fieldset>
             <fieldset>
+              <legend>{ "Private channel fallback" }</legend>
+              <p class="muted">{ "Where \"Move to private\" points customers when a site has no private messages (YouTube) or theirs are closed: an email address or a contact-form link. Used as {{team.contact}}." }</p>
+              if let Some(current) = &*settings {
+                  { text_field("private-fallback", "Email or contact-form link", current.private_fallback.clone(), |s, v| s.private_fallback = v) }
+              }
+            </fieldset>
+            <fieldset>
               <legend>{ "Tone checks" }</legend>
               <p class="muted">{ "Checked as agents type. Untick a check to switch it off for your team." }</p>
               if let Some(current) = &*settings {

@@ -184,6 +184,17 @@ test('options (Yew) validate and save the brand handles', async () => {
   await opts.reload();
   await opts.waitForSelector('#agent-name');
   assert.equal(await opts.inputValue('#agent-name'), 'Jo Park', 'the agent name survives a reload');
+  // The private-channel fallback is an email or a link, nothing else.
+  assert.equal(await opts.inputValue('#private-fallback'), 'https://help.acme.example/contact');
+  await opts.fill('#private-fallback', 'javascript:alert(1)');
+  await opts.click('button[type=submit]');
+  await opts.waitForSelector('#status.error');
+  assert.match(await opts.textContent('#status'), /email address .* or a link/);
+  await opts.fill('#private-fallback', 'care@acme.example');
+  await opts.click('button[type=submit]');
+  await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
+  assert.equal((await browser.worker.evaluate(() => chrome.storage.local.get('settings'))).settings.private_fallback, 'care@acme.example');
+  await opts.fill('#private-fallback', 'https://help.acme.example/contact');
   await opts.fill('#brand-x', 'AcmeCare');
   await opts.click('button[type=submit]');
   await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
