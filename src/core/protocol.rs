@@ -95,6 +95,9 @@ pub enum Request {
     /// A knowledge-base file (CSV, Tactful JSON, Zendesk or Freshdesk export), merged by
     /// id into the knowledge base if the whole file is valid.
     ImportKb { text: String },
+    /// Part `part` (from 0) of `parts` of a knowledge-base file sent in pieces, so a large
+    /// file never blocks the options page; the last part imports the whole as `ImportKb`.
+    ImportKbPart { upload: u32, part: u32, parts: u32, text: String },
     /// How big the knowledge base is.
     KbStatus,
     /// The whole knowledge base as a file: `format` is "csv" or "json".
@@ -103,7 +106,7 @@ pub enum Request {
 
 impl Request {
     fn needs_extension_page(&self) -> bool {
-        matches!(self, Request::PagePosts { .. } | Request::CustomerHistory { .. } | Request::GetSettings | Request::SaveSettings { .. } | Request::ImportKb { .. } | Request::KbStatus | Request::ExportKb { .. })
+        matches!(self, Request::PagePosts { .. } | Request::CustomerHistory { .. } | Request::GetSettings | Request::SaveSettings { .. } | Request::ImportKb { .. } | Request::ImportKbPart { .. } | Request::KbStatus | Request::ExportKb { .. })
     }
 }
 
@@ -155,6 +158,8 @@ pub enum Response {
     /// An import went in: counts, and every imported entry (for the glue to keep).
     KbImported { added: usize, updated: usize, total: usize, imported: Vec<Entry> },
     KbStatus { total: usize, imported: usize },
+    /// A part of a file arrived; `received` of `parts` so far.
+    KbPart { upload: u32, received: u32, parts: u32 },
     KbExport { format: String, text: String, entries: usize },
     /// For the glue, not the page: what agents' picks taught the ranking, to keep.
     Learned { feedback: Feedback },
@@ -180,6 +185,8 @@ pub struct Worker {
     index: Index,
     feedback: Feedback,
     pages: HashMap<i64, PageSnapshot>,
+    /// Knowledge-base files arriving in parts: upload id -> parts so far.
+    uploads: HashMap<u32, Vec<String>>,
 }
 
 impl Default for Worker {
@@ -201,7 +208,7 @@ pub fn host_and_path(url: &str) -> Option<(&str, &str)> {
 impl Worker {
     pub fn new(settings: Settings) -> Worker {
         let kb = KnowledgeBase::starter();
-        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, index: Index::new(&kb), kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new() }
+        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, index: Index::new(&kb), kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new(), uploads: HashMap::new() }
     }
 
     /// Answers one request. `now_ms` is the wall clock (Unix ms).
@@ -242,13 +249,21 @@ impl Worker {
                 Ok((who, post)) => Response::CrmLookup { permalink: post.permalink.clone(), post_key, who },
                 Err(message) => Response::Error { message },
             },
-            Request::ImportKb { text } => match crate::core::kb::import::parse(&text) {
-                Ok(entries) => {
-                    let (added, updated) = self.add_to_kb(entries);
-                    Response::KbImported { added, updated, total: self.kb.len(), imported: self.imported_entries() }
+            Request::ImportKb { text } => self.import_kb(&text),
+            Request::ImportKbPart { upload, part, parts, text } => {
+                let got = self.uploads.entry(upload).or_default();
+                // Parts come in order from one page; anything else starts the upload over.
+                if part as usize != got.len() || part >= parts {
+                    self.uploads.remove(&upload);
+                    return Response::Error { message: "Part of the file went missing on the way; choose the file again.".into() };
                 }
-                Err(e) => Response::Error { message: format!("That file can't be imported: {e}.") },
-            },
+                got.push(text);
+                if part + 1 < parts {
+                    return Response::KbPart { upload, received: part + 1, parts };
+                }
+                let whole = self.uploads.remove(&upload).unwrap_or_default().concat();
+                self.import_kb(&whole)
+            }
             Request::KbStatus => Response::KbStatus { total: self.kb.len(), imported: self.imported.len() },
             Request::ExportKb { format } => match format.as_str() {
                 "csv" => Response::KbExport { text: crate::core::kb::import::to_csv(self.kb.entries()), format, entries: self.kb.len() },
@@ -366,6 +381,16 @@ impl Worker {
             given,
         };
         Response::Suggestions { post_key, items: suggest::suggest(&self.kb, &self.index, &ctx, 3, &self.feedback) }
+    }
+
+    fn import_kb(&mut self, text: &str) -> Response {
+        match crate::core::kb::import::parse(text) {
+            Ok(entries) => {
+                let (added, updated) = self.add_to_kb(entries);
+                Response::KbImported { added, updated, total: self.kb.len(), imported: self.imported_entries() }
+            }
+            Err(e) => Response::Error { message: format!("That file can't be imported: {e}.") },
+        }
     }
 
     /// Restores what agents' picks taught the ranking (kept by the glue).
@@ -606,6 +631,22 @@ mod tests {
         let Response::KbExport { text, entries, .. } = w.handle(Request::ExportKb { format: "csv".into() }, &Sender::ExtensionPage, 0) else { panic!() };
         assert_eq!(entries, before + 1);
         assert_eq!(crate::core::kb::import::parse(&text).unwrap().len(), before + 1, "an export imports back whole");
+    }
+
+    #[test]
+    fn kb_file_in_parts_imports_once_whole_and_out_of_order_parts_start_over() {
+        let mut w = Worker::default();
+        let before = w.kb.len();
+        let file = "id,kind,title,body\nr-a,reply,A,Alpha é\nr-b,reply,B,Beta\n";
+        let (one, two) = file.split_at(file.find("r-b").unwrap());
+        let part = |upload, part, parts, text: &str| Request::ImportKbPart { upload, part, parts, text: text.into() };
+        assert!(matches!(w.handle(part(1, 0, 2, one), &tab("https://x.com/a/status/1"), 0), Response::Error { .. }), "not from a page");
+        assert!(matches!(w.handle(part(1, 0, 2, one), &Sender::ExtensionPage, 0), Response::KbPart { received: 1, parts: 2, .. }));
+        assert_eq!(w.kb.len(), before, "nothing before the last part");
+        let Response::KbImported { added, .. } = w.handle(part(1, 1, 2, two), &Sender::ExtensionPage, 0) else { panic!() };
+        assert_eq!((added, w.kb.len()), (2, before + 2));
+        assert!(matches!(w.handle(part(2, 1, 2, two), &Sender::ExtensionPage, 0), Response::Error { .. }), "a part without its first");
+        assert!(w.uploads.is_empty());
     }
 
     #[test]

@@ -21,6 +21,29 @@ async fn status_line() -> String {
     }
 }
 
+/// Bytes per message: a big file goes to the worker in pieces this size, so the page
+/// never spends long serialising one message.
+const PART_BYTES: usize = 256 * 1024;
+
+/// `text` in pieces of at most about `max` bytes, cut at character boundaries.
+fn split_parts(text: &str, max: usize) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(max);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if cut == 0 {
+            cut = rest.chars().next().map_or(rest.len(), char::len_utf8);
+        }
+        let (head, tail) = rest.split_at(cut);
+        parts.push(head);
+        rest = tail;
+    }
+    parts
+}
+
 #[function_component(KbImport)]
 pub fn kb_import() -> Html {
     let state = use_state(|| State::Idle(String::new()));
@@ -42,8 +65,21 @@ pub fn kb_import() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let Some(text) = chrome::file_text(&file).await else { return state.set(State::Failed(format!("The browser couldn't read {name}."))) };
                 let lines = text.lines().count();
-                state.set(State::Busy(format!("Checking and indexing {name}: {lines} lines…")));
-                match chrome::send_json(&json!({ "kind": "import_kb", "text": text })).await {
+                let parts = split_parts(&text, PART_BYTES);
+                let upload = (js_sys::Date::now() as u64 % u32::MAX as u64) as u32;
+                let mut answer = Err("The file was empty.".to_string());
+                for (i, part) in parts.iter().enumerate() {
+                    if i + 1 == parts.len() {
+                        state.set(State::Busy(format!("Checking and indexing {name}: {lines} lines…")));
+                    } else {
+                        state.set(State::Busy(format!("Sending {name} to Tactful: {}%…", i * 100 / parts.len())));
+                    }
+                    answer = chrome::send_json(&json!({ "kind": "import_kb_part", "upload": upload, "part": i, "parts": parts.len(), "text": part })).await;
+                    if answer.is_err() {
+                        break;
+                    }
+                }
+                match answer {
                     Ok(v) => {
                         let n = v["added"].as_u64().unwrap_or(0) + v["updated"].as_u64().unwrap_or(0);
                         state.set(State::Done(format!("Imported {n} entries from {name} ({} new, {} updated); the knowledge base now has {}.", v["added"], v["updated"], v["total"])));

@@ -3,7 +3,9 @@
 // imported articles are suggested on the page and survive a browser restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startFixtureServer } from '../fixtures/server.mjs';
 import { launch, siteUrl, expected, waitForOverlays, postCards, clickOverlayButton, extensionPage, ask } from './harness.mjs';
 
@@ -38,20 +40,35 @@ test('a 10,000-article CSV imports with progress while the page stays responsive
   await ext.waitForSelector('#kb-status');
   await ext.waitForFunction(() => /The knowledge base has \d+ entries \(0 imported/.test(document.querySelector('#kb-status').textContent));
   const starter = (await ask(ext, { kind: 'kb_status' })).total;
-  // Watch the page's frames and the status text while the import runs.
+  // Watch the page's frames and the status text while the import runs: from the moment
+  // the file is chosen (the test's own upload of the file into the page, through DevTools,
+  // is not Tactful's work and is left out).
   await ext.evaluate(() => {
     window.__gap = 0; window.__seen = [];
     let last = performance.now();
-    const tick = (t) => { window.__gap = Math.max(window.__gap, t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
+    let armed = false;
+    document.querySelector('#kb-file').addEventListener('change', () => { armed = true; last = performance.now(); }, { capture: true });
+    window.__long = [];
+    const tick = (t) => {
+      if (armed && t - last > 50) window.__long.push(`${Math.round(t - last)} ms before "${document.querySelector('#kb-status').textContent.slice(0, 30)}"`);
+      if (armed) window.__gap = Math.max(window.__gap, t - last);
+      last = t;
+      if (!window.__stop) requestAnimationFrame(tick);
+    };
     requestAnimationFrame(tick);
     new MutationObserver(() => window.__seen.push(document.querySelector('#kb-status').textContent)).observe(document.querySelector('#kb-status'), { childList: true, subtree: true, characterData: true });
   });
   const csv = bigCsv(10000);
-  await ext.setInputFiles('#kb-file', { name: 'kb.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  // From a file on disk, as an agent picks it (not a buffer pushed through DevTools).
+  const file = join(mkdtempSync(join(tmpdir(), 'tactful-kb-')), 'kb.csv');
+  writeFileSync(file, csv);
+  await ext.setInputFiles('#kb-file', file);
   await ext.waitForFunction(() => /^Imported /.test(document.querySelector('#kb-status').textContent), null, { timeout: 120000 });
   const status = await ext.textContent('#kb-status');
   assert.equal(status, `Imported 10001 entries from kb.csv (10001 new, 0 updated); the knowledge base now has ${starter + 10001}.`);
-  const { seen, gap } = await ext.evaluate(() => { window.__stop = true; return { seen: window.__seen, gap: window.__gap }; });
+  const { seen, gap, long } = await ext.evaluate(() => { window.__stop = true; return { seen: window.__seen, gap: window.__gap, long: window.__long }; });
+  if (long.length) console.log(`# frames over 50 ms: ${long.join('; ')}`);
+  assert.ok(seen.some((s) => /^Sending kb\.csv to Tactful: \d+%…$/.test(s)), `sending progress was shown: ${seen.join(' | ')}`);
   assert.ok(seen.some((s) => /^Checking and indexing kb\.csv: \d+ lines…$/.test(s)), `progress was shown: ${seen.join(' | ')}`);
   console.log(`# 10,001-entry import: longest gap between the options page's frames ${gap.toFixed(0)} ms (the work runs in the service worker)`);
 });
