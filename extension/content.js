@@ -11,7 +11,7 @@
   /** @typedef {{ container: string, author_name: Field, handle: Field, text: Field, time: Field, permalink: Field }} PostSelectors */
   /** @typedef {{ id: string, name: string, post: PostSelectors, reply_editor: { selector: string, kind: string } }} SiteProfile */
   /** @typedef {{ key: string, author_name: string | null, handle: string | null, text: string | null, time: string | null, permalink: string | null }} RawPost */
-  /** @typedef {{ key: string, author: string, handle: string | null, age: string | null, is_brand: boolean, label: string }} Card */
+  /** @typedef {{ key: string, author: string, handle: string | null, age: string | null, is_brand: boolean, label: string, triage?: { priority: number, urgent: boolean, why: string } | null }} Card */
   /** @typedef {{ state: 'ok' } | { state: 'unreadable', message: string }} LayoutStatus */
   /** @typedef {{ site_name: string, cards: Card[], status: LayoutStatus, theme: 'light' | 'dark' }} OverlayView */
 
@@ -75,6 +75,10 @@
     .customer li.in .what { color: var(--brand); }
     .spark { stroke: var(--accent); fill: none; stroke-width: 1.5; }
     button.quiet { border-style: dashed; color: var(--muted); }
+    .triage { font-weight: 700; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px; }
+    .triage.urgent { color: var(--bg); background: #c0392b; border-color: #c0392b; }
+    .triage.answered { font-weight: 400; color: var(--muted); }
+    .why { color: var(--muted); font-size: 11px; }
     button.moved { color: var(--brand); border-color: var(--brand); cursor: default; }
     .handoff { flex-basis: 100%; display: grid; gap: 2px; }
     .handoff:empty { display: none; }
@@ -243,7 +247,38 @@
     drawCustomer(sec, r.card);
     if (r.note) sec.append(el('span', 'hint', r.note));
     for (const h of customerHooks) h(key, r);
+    if (r.permalink && (r.card.answered || []).includes(r.permalink)) markAnswered(key);
   }
+
+  /** Triage: each customer post's priority and card, by post key. @type {Map<string, { priority: number, box: HTMLElement, badge: HTMLElement, answered: boolean }>} */
+  const queue = new Map();
+  /** The post Alt+N last moved to. @type {string | null} */
+  let queuedAt = null;
+
+  /** Marks a post answered (per the CRM): it leaves the queue. @param {string} key */
+  function markAnswered(key) {
+    const q = queue.get(key);
+    if (!q || q.answered) return;
+    q.answered = true;
+    q.badge.className = 'triage answered';
+    q.badge.textContent = 'Answered';
+    q.badge.setAttribute('aria-label', 'Answered');
+    send({ kind: 'mark_answered', post_key: key }).catch(() => {});
+  }
+
+  // Alt+N / Alt+Shift+N: the next / previous most urgent unanswered post on the page.
+  document.addEventListener('keydown', (e) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey || e.code !== 'KeyN') return;
+    const order = [...queue.entries()].filter(([, q]) => !q.answered && q.box.isConnected).sort((a, b) => b[1].priority - a[1].priority).map(([k]) => k);
+    if (!order.length) return;
+    e.preventDefault();
+    const at = queuedAt ? order.indexOf(queuedAt) : -1;
+    const next = e.shiftKey ? (at <= 0 ? order.length - 1 : at - 1) : (at + 1) % order.length;
+    queuedAt = order[next];
+    const q = /** @type {{ box: HTMLElement }} */ (queue.get(queuedAt));
+    q.box.scrollIntoView({ block: 'center' });
+    /** @type {HTMLElement | null} */ (q.box.querySelector('button'))?.focus();
+  }, true);
 
   /** Other content scripts' additions to each customer post's card (handoff.js). @type {Array<(c: { key: string, box: HTMLElement, before: HTMLElement }) => void>} */
   const cardHooks = [];
@@ -308,6 +343,16 @@
     if (card.handle) box.append(el('span', 'handle', card.handle));
     if (card.age) box.append(el('span', 'age', card.age));
     if (card.is_brand) box.append(el('span', 'badge', 'Your brand'));
+    if (card.triage) {
+      // Triage: priority 0–100 and why, in the order Alt+N walks.
+      const t = card.triage;
+      const badge = el('span', `triage${t.urgent ? ' urgent' : ''}`, String(t.priority));
+      badge.setAttribute('role', 'img');
+      badge.setAttribute('aria-label', `Priority ${t.priority} of 100${t.urgent ? ', urgent' : ''}: ${t.why}`);
+      badge.title = t.why;
+      box.append(badge, el('span', 'why', t.why));
+      queue.set(card.key, { priority: t.priority, box, badge, answered: false });
+    }
     const open = el('button', '', 'Open Tactful');
     open.setAttribute('type', 'button');
     const hint = el('span', 'hint');

@@ -20,10 +20,16 @@ commands:
   kb export [--kb KB.json] [--format json|csv]
                      print the knowledge base
   kb validate FILE   check a knowledge-base file the way the importer does
-  suggest [--kb FILE] [--top N] [--platform P] [--name NAME] [--agent NAME] [POST]
-                     the best saved replies and articles for a post, filled in; without POST,
-                     reads JSON lines {text} on stdin and writes one line each:
+  suggest [--kb FILE] [--top N] [--platform P] [--name NAME] [--agent NAME] [--thread TEXT] [POST]
+                     the best saved replies and articles for a post (and the post above it,
+                     given with --thread), filled in; without POST, reads JSON lines
+                     {text, thread?: [...]} on stdin and writes one line each:
                      {suggestions: [{id, score}, ...]} best first
+  triage [--kb FILE] [--now RFC3339]
+                     reads JSON lines {text, created_at?, channel?, author?, followers?} on stdin
+                     and writes one line each: {intent, sentiment, urgent, urgency, pii,
+                     pii_items, age, priority, why}; earlier lines by the same author count as
+                     repeat posts; --now defaults to the system clock
   version            print the version";
 
 fn main() -> ExitCode {
@@ -59,6 +65,7 @@ fn run(args: &[String]) -> Result<String, String> {
             Ok(format!("{file}: {} entries, no problems found", entries.len()))
         }
         ["suggest", rest @ ..] => suggest_cmd(rest),
+        ["triage", rest @ ..] => triage_cmd(rest),
         ["check", "--platform", p] => {
             let mut input = String::new();
             std::io::stdin().read_to_string(&mut input).map_err(|e| format!("could not read stdin: {e}"))?;
@@ -168,7 +175,7 @@ fn kb_export(args: &[&str]) -> Result<String, String> {
 
 fn suggest_cmd(args: &[&str]) -> Result<String, String> {
     use tactful::core::kb::{search, suggest};
-    let (opts, rest) = options(args, &["kb", "platform", "name", "agent", "top"])?;
+    let (opts, rest) = options(args, &["kb", "platform", "name", "agent", "top", "thread"])?;
     let kb = load_kb(opts.get("kb"))?;
     let top: usize = opts.get("top").map(|t| t.parse().map_err(|_| format!("--top needs a number, not {t:?}"))).transpose()?.unwrap_or(3);
     let site = opts.get("platform").map(|p| site_id(p)).transpose()?.unwrap_or(SiteId::X);
@@ -189,34 +196,100 @@ fn suggest_cmd(args: &[&str]) -> Result<String, String> {
     let patterns = vec!["AC-#####".to_string()];
     let ctx = suggest::Context { site: Some(site), post: Some(&post), agent_name: opts.get("agent").map(String::as_str), brand_name: Some("Acme"), order_patterns: &patterns, given: Default::default() };
     let index = search::Index::new(&kb);
-    let items = suggest::suggest(&kb, &index, &ctx, 3, &search::Feedback::default());
+    let thread: Vec<String> = opts.get("thread").cloned().into_iter().collect();
+    let items = suggest::suggest_with_thread(&kb, &index, &ctx, &thread, 3, &search::Feedback::default());
     serde_json::to_string_pretty(&items).map_err(|e| e.to_string())
 }
 
-/// `tactful suggest` over JSON lines: ranks each `{"text"}` and prints ids and scores.
-/// A malformed line stops the run before anything is written, naming the line.
+/// `tactful suggest` over JSON lines: ranks each `{"text", "thread"?}` (the thread: the
+/// posts above it, as a list of strings) and prints ids and scores. A malformed line stops
+/// the run before anything is written, naming the line.
 fn rank_lines(kb: &tactful::core::kb::KnowledgeBase, top: usize) -> Result<String, String> {
     use tactful::core::kb::search;
     #[derive(serde::Deserialize)]
     struct Line {
         text: String,
+        #[serde(default)]
+        thread: Vec<String>,
     }
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input).map_err(|e| format!("could not read stdin: {e}"))?;
     let mut posts = Vec::new();
     for (i, l) in input.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let line: Line = serde_json::from_str(l).map_err(|e| format!("line {}: {e} (expected {{\"text\": \"...\"}})", i + 1))?;
-        posts.push(line.text);
+        let line: Line = serde_json::from_str(l).map_err(|e| format!("line {}: {e} (expected {{\"text\": \"...\", \"thread\": [\"...\"]}})", i + 1))?;
+        posts.push(line);
     }
     let index = search::Index::new(kb);
     let feedback = search::Feedback::default();
     let out: Vec<String> = posts
         .iter()
         .map(|p| {
-            let s: Vec<serde_json::Value> = index.search(p, top, &feedback).into_iter().map(|s| serde_json::json!({ "id": s.id, "score": s.score })).collect();
+            let s: Vec<serde_json::Value> = index.search_with_thread(&p.text, &p.thread, top, &feedback).into_iter().map(|s| serde_json::json!({ "id": s.id, "score": s.score })).collect();
             serde_json::json!({ "suggestions": s }).to_string()
         })
         .collect();
+    Ok(out.join("\n"))
+}
+
+fn triage_cmd(args: &[&str]) -> Result<String, String> {
+    use tactful::core::triage::{parse_created_at, Triage, TriageSettings};
+    let (opts, rest) = options(args, &["kb", "now"])?;
+    if let Some(extra) = rest.first() {
+        return Err(format!("unexpected argument {extra:?}; triage reads posts as JSON lines on stdin"));
+    }
+    let kb = load_kb(opts.get("kb"))?;
+    let now = match opts.get("now") {
+        Some(t) => parse_created_at(t).map_err(|e| format!("--now: {e}"))?,
+        // The clock is read here, at the edge; the core takes the time as input.
+        None => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| format!("the system clock is before 1970: {e}"))?.as_millis() as i64,
+    };
+    let triage = Triage::new(&kb, TriageSettings::default()).map_err(|e| e.to_string())?;
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).map_err(|e| format!("could not read stdin: {e}"))?;
+    triage_lines(&triage, now, &input)
+}
+
+/// One input line of `tactful triage`.
+#[derive(serde::Deserialize)]
+struct TriageLine {
+    text: String,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    channel: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    followers: Option<u64>,
+}
+
+/// Triages every line; a malformed line (bad JSON, time or channel) stops the run before
+/// anything is written, naming the line. Earlier lines by the same author count as the
+/// author's repeat posts.
+fn triage_lines(triage: &tactful::core::triage::Triage, now_ms: i64, input: &str) -> Result<String, String> {
+    use tactful::core::triage::{parse_channel, parse_created_at, PostInput};
+    let mut posts = Vec::new();
+    for (i, line) in input.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let at = |e: &dyn std::fmt::Display| format!("line {}: {e}", i + 1);
+        let l: TriageLine = serde_json::from_str(line).map_err(|e| at(&format!("{e} (expected {{\"text\": \"...\", \"created_at\": \"2026-03-01T12:00:00Z\", \"channel\": \"x\"}})")))?;
+        let created = l.created_at.as_deref().map(parse_created_at).transpose().map_err(|e| at(&e))?;
+        let channel = l.channel.as_deref().map(parse_channel).transpose().map_err(|e| at(&e))?;
+        posts.push((l, created, channel));
+    }
+    let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(posts.len());
+    for (l, created_ms, channel) in &posts {
+        let earlier = match l.author.as_deref() {
+            Some(a) => {
+                let n = seen.entry(a).or_insert(0);
+                *n += 1;
+                *n - 1
+            }
+            None => 0,
+        };
+        let post = PostInput { text: &l.text, created_ms: *created_ms, channel: *channel, earlier_posts_by_author: earlier, followers: l.followers };
+        out.push(serde_json::to_string(&triage.score(&post, now_ms)).map_err(|e| e.to_string())?);
+    }
     Ok(out.join("\n"))
 }
 
@@ -282,4 +355,46 @@ fn site_line(p: &SiteProfile) -> String {
         sites::LengthRule::Chars { max } => format!("{max} chars"),
     };
     format!("{:<10} {:<16} editor={:<16} limit={limit}", p.name, p.hosts.join(","), format!("{:?}", p.reply_editor.kind).to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tactful::core::kb::KnowledgeBase;
+    use tactful::core::triage::{Triage, TriageSettings};
+
+    fn triage() -> Triage {
+        Triage::new(&KnowledgeBase::starter(), TriageSettings::default()).expect("defaults are valid")
+    }
+
+    const NOW: i64 = 1_772_366_400_000; // 2026-03-01T12:00:00Z
+
+    #[test]
+    fn triage_writes_one_line_per_post_and_counts_repeat_authors() {
+        let input = r#"{"text": "where is my refund?", "created_at": "2026-03-01T11:13:00Z", "channel": "x", "author": "dana"}
+
+{"text": "Hello?? still no refund", "author": "dana", "followers": 12000}
+{"text": "Love the new app!", "author": "sam"}"#;
+        let out = triage_lines(&triage(), NOW, input).expect("valid input");
+        let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0]["age"]["minutes"], 47);
+        assert!(lines[0]["why"].as_str().is_some_and(|w| w.ends_with("47 min of 60")), "{}", lines[0]["why"]);
+        assert_eq!(lines[1]["urgency"]["reasons"], serde_json::json!(["repeat poster (2 posts)", "reach (12k followers)"]));
+        assert!(lines[2]["urgency"]["reasons"].as_array().is_some_and(|r| r.is_empty()));
+        for key in ["intent", "sentiment", "urgent", "urgency", "pii", "pii_items", "priority", "why"] {
+            assert!(lines[0].get(key).is_some(), "missing {key}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_malformed_line_by_number_and_writes_nothing() {
+        let t = triage();
+        let e = triage_lines(&t, NOW, "{\"text\": \"ok\"}\n{\"txt\": \"typo\"}").expect_err("missing text");
+        assert!(e.starts_with("line 2:"), "{e}");
+        let e = triage_lines(&t, NOW, "{\"text\": \"ok\"}\n\n{\"text\": \"ok\", \"created_at\": \"yesterday\"}").expect_err("bad time");
+        assert!(e.starts_with("line 3:") && e.contains("RFC 3339"), "{e}");
+        let e = triage_lines(&t, NOW, "{\"text\": \"ok\", \"channel\": \"myspace\"}").expect_err("bad channel");
+        assert!(e.starts_with("line 1:") && e.contains("myspace"), "{e}");
+    }
 }

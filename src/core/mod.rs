@@ -29,3 +29,4 @@ pub mod sentiment;
 pub mod settings;
 pub mod sites;
 pub mod tone;
+pub mod triage;

@@ -22,6 +22,25 @@ pub struct Card {
     pub is_brand: bool,
     /// Full sentence for screen readers and the tooltip.
     pub label: String,
+    /// How urgently the post needs an answer (customer posts).
+    #[serde(default)]
+    pub triage: Option<TriageBadge>,
+}
+
+/// A post's triage as its badge shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriageBadge {
+    /// 0–100; the queue's order.
+    pub priority: u8,
+    pub urgent: bool,
+    /// "negative, refund, 47 min of 60".
+    pub why: String,
+}
+
+impl From<&crate::core::triage::TriageReport> for TriageBadge {
+    fn from(r: &crate::core::triage::TriageReport) -> Self {
+        TriageBadge { priority: r.priority, urgent: r.urgent, why: r.why.clone() }
+    }
 }
 
 /// Whether the site profile still matches the page.
@@ -90,7 +109,7 @@ pub fn card(post: &Post, now_ms: i64) -> Card {
     if let Some(a) = &age {
         label.push_str(&format!(", {a} ago"));
     }
-    Card { key: post.key.clone(), author, handle, age, is_brand: post.is_brand, label }
+    Card { key: post.key.clone(), author, handle, age, is_brand: post.is_brand, label, triage: None }
 }
 
 /// Decides whether the profile still reads this page.

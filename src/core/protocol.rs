@@ -7,6 +7,7 @@
 
 use crate::core::crm::card::CardView;
 use crate::core::handoff::{self, DmRoute, HandoffPlan};
+use crate::core::triage::{PostInput, Triage, TriageReport};
 use crate::core::crm::{CustomerRef, Direction, Identity, Interaction, InteractionKind, WriteOp};
 use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
 use crate::core::posts::{self, Post, RawPost};
@@ -85,6 +86,8 @@ pub enum Request {
         #[serde(default)]
         dms_closed: bool,
     },
+    /// Post `post_key` has been answered (the CRM says so): it leaves the triage queue.
+    MarkAnswered { post_key: String },
     // --- extension pages only ---
     /// What Tactful read on a tab (the panel's list).
     PagePosts { tab_id: i64 },
@@ -121,7 +124,7 @@ pub enum Sender {
 }
 
 /// What a tab's page showed, as last read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PageSnapshot {
     pub url: String,
     pub site_name: String,
@@ -129,6 +132,12 @@ pub struct PageSnapshot {
     pub status: LayoutStatus,
     /// The page's colour scheme, so the panel can follow it.
     pub theme: Theme,
+    /// Each customer post's triage, by post key (scored once, as the post is read).
+    #[serde(default)]
+    pub triage: BTreeMap<String, TriageReport>,
+    /// Posts already answered (per the CRM or this agent's own actions): out of the queue.
+    #[serde(default)]
+    pub handled: std::collections::BTreeSet<String>,
 }
 
 /// A response, tagged by `kind` in JSON.
@@ -187,6 +196,8 @@ pub struct Worker {
     pages: HashMap<i64, PageSnapshot>,
     /// Knowledge-base files arriving in parts: upload id -> parts so far.
     uploads: HashMap<u32, Vec<String>>,
+    /// Intent model, weights and targets for scoring posts as they are read.
+    triage: Triage,
 }
 
 impl Default for Worker {
@@ -208,7 +219,9 @@ pub fn host_and_path(url: &str) -> Option<(&str, &str)> {
 impl Worker {
     pub fn new(settings: Settings) -> Worker {
         let kb = KnowledgeBase::starter();
-        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, index: Index::new(&kb), kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new(), uploads: HashMap::new() }
+        // Settings are validated before they get here; defaults if not.
+        let triage = Triage::new(&kb, settings.triage.clone()).unwrap_or_else(|_| Triage::new(&kb, Default::default()).expect("default triage settings are valid"));
+        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, index: Index::new(&kb), kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new(), uploads: HashMap::new(), triage }
     }
 
     /// Answers one request. `now_ms` is the wall clock (Unix ms).
@@ -244,7 +257,17 @@ impl Worker {
                 Ok(DmRoute::Fallback { reason, .. }) => Response::Error { message: reason },
                 Err(message) => Response::Error { message },
             },
-            Request::LogInteraction { post_key, action, text, tone_findings } => self.log_interaction(sender, &post_key, action, text, tone_findings, now_ms),
+            Request::MarkAnswered { post_key } => {
+                self.mark_answered(sender, post_key);
+                Response::Ok
+            }
+            Request::LogInteraction { post_key, action, text, tone_findings } => {
+                let r = self.log_interaction(sender, &post_key, action, text, tone_findings, now_ms);
+                if matches!(r, Response::CrmWrites { .. }) {
+                    self.mark_answered(sender, post_key);
+                }
+                r
+            }
             Request::CustomerHistory { tab_id, post_key } => match self.author_of(tab_id, &post_key) {
                 Ok((who, post)) => Response::CrmLookup { permalink: post.permalink.clone(), post_key, who },
                 Err(message) => Response::Error { message },
@@ -275,6 +298,9 @@ impl Worker {
             Request::SaveSettings { settings } => match settings.validated() {
                 Ok(s) => {
                     self.checker = Checker::new(s.tone.clone());
+                    if let Ok(t) = Triage::new(&self.kb, s.triage.clone()) {
+                        self.triage = t;
+                    }
                     self.settings = s.clone();
                     Response::Settings { settings: s }
                 }
@@ -300,7 +326,7 @@ impl Worker {
             }
         }
         let status = overlay::layout_status(profile, path, read.len(), &failed, settled);
-        let cards = read.iter().map(|p| overlay::card(p, now_ms)).collect();
+        let mut cards: Vec<overlay::Card> = read.iter().map(|p| overlay::card(p, now_ms)).collect();
 
         let page = self.pages.entry(*tab_id).or_insert_with(|| PageSnapshot {
             url: url.clone(),
@@ -308,12 +334,21 @@ impl Worker {
             posts: Vec::new(),
             status: LayoutStatus::Ok,
             theme: Theme::Light,
+            triage: BTreeMap::new(),
+            handled: Default::default(),
         });
         if page.url != *url {
             // The SPA navigated: what the tab shows now is a new page.
-            *page = PageSnapshot { url: url.clone(), site_name: profile.name.clone(), posts: Vec::new(), status: LayoutStatus::Ok, theme: Theme::Light };
+            *page = PageSnapshot { url: url.clone(), site_name: profile.name.clone(), posts: Vec::new(), status: LayoutStatus::Ok, theme: Theme::Light, triage: BTreeMap::new(), handled: Default::default() };
         }
-        for p in read {
+        for (p, card) in read.into_iter().zip(cards.iter_mut()) {
+            // Scored once as it is read (incremental: a long thread costs per new post).
+            if !p.is_brand && !page.triage.contains_key(&p.key) {
+                let earlier = p.handle.as_ref().map_or(0, |h| page.posts.iter().filter(|q| q.handle.as_ref() == Some(h)).count() as u32);
+                let report = self.triage.score(&PostInput { earlier_posts_by_author: earlier, ..PostInput::from_post(&p) }, now_ms);
+                page.triage.insert(p.key.clone(), report);
+            }
+            card.triage = page.triage.get(&p.key).map(overlay::TriageBadge::from);
             match page.posts.iter_mut().find(|q| q.key == p.key) {
                 Some(q) => *q = p,
                 None => page.posts.push(p),
@@ -321,7 +356,9 @@ impl Worker {
         }
         if page.posts.len() > MAX_POSTS_PER_TAB {
             let extra = page.posts.len() - MAX_POSTS_PER_TAB;
-            page.posts.drain(..extra);
+            for p in page.posts.drain(..extra) {
+                page.triage.remove(&p.key);
+            }
         }
         // A page that once read fine stays fine for a batch that carries nothing new.
         if !raw.is_empty() || page.posts.is_empty() {
@@ -329,6 +366,23 @@ impl Worker {
         }
         page.theme = Theme::from_css_color(background);
         Response::Overlay { view: OverlayView { site_name: profile.name.clone(), cards, status: page.status.clone(), theme: page.theme } }
+    }
+
+    /// Takes a post out of its tab's triage queue.
+    fn mark_answered(&mut self, sender: &Sender, post_key: String) {
+        if let Sender::ContentScript { tab_id, .. } = sender {
+            if let Some(page) = self.pages.get_mut(tab_id) {
+                page.handled.insert(post_key);
+            }
+        }
+    }
+
+    /// The triage queue of a tab: unanswered customer posts, most urgent first.
+    pub fn queue(page: &PageSnapshot) -> Vec<(&Post, &TriageReport)> {
+        let mut q: Vec<(&Post, &TriageReport)> = page.posts.iter().filter(|p| !page.handled.contains(&p.key)).filter_map(|p| Some((p, page.triage.get(&p.key)?))).collect();
+        // Ties: the older post first (it has waited longer).
+        q.sort_by(|a, b| b.1.priority.cmp(&a.1.priority).then(a.0.created_ms.unwrap_or(i64::MAX).cmp(&b.0.created_ms.unwrap_or(i64::MAX))));
+        q
     }
 
     /// The hand-off of a post the sender's page showed.
@@ -380,7 +434,19 @@ impl Worker {
             order_patterns: &self.settings.tone.order_patterns,
             given,
         };
-        Response::Suggestions { post_key, items: suggest::suggest(&self.kb, &self.index, &ctx, 3, &self.feedback) }
+        let thread = self.thread_above(*tab_id, profile, post);
+        Response::Suggestions { post_key, items: suggest::suggest_with_thread(&self.kb, &self.index, &ctx, &thread, 3, &self.feedback) }
+    }
+
+    /// The thread above a post as the page shows it: on a conversation page (a status and
+    /// its replies), the first post, for every reply under it.
+    fn thread_above(&self, tab_id: i64, profile: &SiteProfile, post: &Post) -> Vec<String> {
+        let Some(page) = self.pages.get(&tab_id) else { return Vec::new() };
+        let on_thread = host_and_path(&page.url).is_some_and(|(_, path)| profile.is_thread_path(path));
+        match page.posts.first() {
+            Some(root) if on_thread && root.key != post.key => vec![root.text.clone()],
+            _ => Vec::new(),
+        }
     }
 
     fn import_kb(&mut self, text: &str) -> Response {
@@ -405,6 +471,10 @@ impl Worker {
         self.imported.extend(entries.iter().map(|e| e.id.clone()));
         self.kb.upsert_all(entries);
         self.index = Index::new(&self.kb);
+        // The intents come from the knowledge base too.
+        if let Ok(t) = Triage::new(&self.kb, self.settings.triage.clone()) {
+            self.triage = t;
+        }
         (added, updated)
     }
 
@@ -631,6 +701,48 @@ mod tests {
         let Response::KbExport { text, entries, .. } = w.handle(Request::ExportKb { format: "csv".into() }, &Sender::ExtensionPage, 0) else { panic!() };
         assert_eq!(entries, before + 1);
         assert_eq!(crate::core::kb::import::parse(&text).unwrap().len(), before + 1, "an export imports back whole");
+    }
+
+    #[test]
+    fn posts_are_triaged_as_read_and_answered_ones_leave_the_queue() {
+        let mut w = Worker::default();
+        let now = crate::core::clock::parse_iso("2026-11-23T12:00:00Z").unwrap();
+        let post = |key: &str, handle: &str, text: &str, at: &str| RawPost { key: key.into(), author_name: Some(handle.into()), handle: Some(format!("/{handle}")), text: Some(text.into()), time: Some(at.into()), permalink: Some(format!("/{handle}/status/{key}")) };
+        let page = tab("https://x.com/search?q=acme");
+        let r = w.handle(Request::ReadPage { posts: vec![post("1", "pia", "you guys are killing it, love the new router!", "2026-11-23T11:30:00Z")], settled: false, background: String::new() }, &page, now);
+        let Response::Overlay { view } = r else { panic!() };
+        let praise = view.cards[0].triage.clone().expect("a customer post gets a badge");
+        // Incremental: a later batch is scored without rescoring the first.
+        w.handle(Request::ReadPage { posts: vec![post("2", "dan", "still waiting for my refund after three weeks, this is ridiculous", "2026-11-23T10:25:00Z"), post("3", "ana", "my charger is smoking and sparking, what do I do??", "2026-11-23T11:55:00Z")], settled: false, background: String::new() }, &page, now);
+        let snap = w.pages[&7].clone();
+        let order: Vec<&str> = Worker::queue(&snap).iter().map(|(p, _)| p.key.as_str()).collect();
+        assert_eq!(order, ["3", "2", "1"], "safety, then an overdue refund, then praise");
+        assert!(snap.triage["2"].why.contains("refund") && snap.triage["2"].why.contains("of 60"), "{}", snap.triage["2"].why);
+        assert!(praise.priority < snap.triage["2"].priority);
+        w.handle(Request::MarkAnswered { post_key: "3".into() }, &page, now);
+        w.handle(Request::LogInteraction { post_key: "2".into(), action: InteractionKind::Reply, text: "Sorry Dan".into(), tone_findings: vec![] }, &page, now);
+        let order: Vec<String> = Worker::queue(&w.pages[&7]).iter().map(|(p, _)| p.key.clone()).collect();
+        assert_eq!(order, ["1"]);
+    }
+
+    #[test]
+    fn a_reply_on_a_conversation_page_is_ranked_with_the_post_above_it() {
+        let mut w = Worker::default();
+        let mut root = raw("a", "dana");
+        root.text = Some("@AcmeCare my refund still hasn't arrived after 3 weeks".into());
+        let mut reply = raw("b", "marco");
+        reply.text = Some("same here, still nothing".into());
+        let page = tab("https://x.com/dana/status/1");
+        w.handle(Request::ReadPage { posts: vec![root, reply], settled: false, background: String::new() }, &page, 0);
+        let Response::Suggestions { items, .. } = w.handle(Request::Suggest { post_key: "b".into(), given: BTreeMap::new() }, &page, 0) else { panic!() };
+        assert!(items.first().is_some_and(|s| s.id.contains("refund")), "{:?}", items.iter().map(|s| &s.id).collect::<Vec<_>>());
+        // A timeline is not a conversation: no thread, so the vague reply finds nothing specific.
+        let home = Sender::ContentScript { tab_id: 8, url: "https://x.com/home".into() };
+        let mut reply = raw("b", "marco");
+        reply.text = Some("same here, still nothing".into());
+        w.handle(Request::ReadPage { posts: vec![raw("a", "dana"), reply], settled: false, background: String::new() }, &home, 0);
+        let Response::Suggestions { items, .. } = w.handle(Request::Suggest { post_key: "b".into(), given: BTreeMap::new() }, &home, 0) else { panic!() };
+        assert!(!items.first().is_some_and(|s| s.id.contains("refund")));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Team settings. Defaults are the demo brand, so Tactful works with no setup.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// The team's own account on each site; its posts are marked as brand replies.
     pub brand_handles: BTreeMap<SiteId, String>,
@@ -23,6 +23,9 @@ pub struct Settings {
     /// customer's are closed: an email address or an https contact-form link.
     #[serde(default = "default_fallback")]
     pub private_fallback: String,
+    /// Triage weights and response-time targets per channel.
+    #[serde(default)]
+    pub triage: crate::core::triage::TriageSettings,
 }
 
 fn default_fallback() -> String {
@@ -48,7 +51,7 @@ impl Default for Settings {
         .collect();
         // The demo brand's order numbers look like "AC-20431".
         let tone = ToneSettings { order_patterns: vec!["AC-#####".to_string()], ..ToneSettings::default() };
-        Settings { brand_handles, tone, agent_name: String::new(), brand_name: default_brand(), private_fallback: default_fallback() }
+        Settings { brand_handles, tone, agent_name: String::new(), brand_name: default_brand(), private_fallback: default_fallback(), triage: Default::default() }
     }
 }
 
@@ -62,6 +65,8 @@ pub enum SettingsError {
     BadPattern { pattern: String },
     /// The private-channel fallback is neither an email address nor an http(s) link.
     BadFallback { value: String },
+    /// A triage weight or response-time target that can't be used.
+    Triage(String),
 }
 
 impl std::fmt::Display for SettingsError {
@@ -75,6 +80,7 @@ impl std::fmt::Display for SettingsError {
                 f,
                 "the order-number pattern {pattern:?} needs at least one # (digit), @ (letter) or * (either), and at most 40 characters"
             ),
+            SettingsError::Triage(m) => write!(f, "triage: {m}"),
             SettingsError::BadFallback { value } => write!(
                 f,
                 "the private-channel fallback {value:?} must be an email address (help@example.com) or a link starting with https://"
@@ -124,6 +130,7 @@ impl Settings {
             return Err(SettingsError::BadFallback { value: fallback });
         }
         self.private_fallback = fallback;
+        self.triage.validate().map_err(|e| SettingsError::Triage(e.to_string()))?;
         Ok(self)
     }
 

@@ -5,7 +5,9 @@ use crate::core::clock;
 use crate::core::crm::card::CardView;
 use crate::core::display;
 use crate::core::overlay::{LayoutStatus, Theme};
-use crate::core::protocol::{PageSnapshot, Request, Response};
+use crate::core::posts::Post;
+use crate::core::protocol::{PageSnapshot, Request, Response, Worker};
+use crate::core::triage::TriageReport;
 use gloo::timers::callback::Interval;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -140,6 +142,15 @@ fn crm_queue() -> Html {
     }
 }
 
+/// The tab's posts as the queue: unanswered customer posts by priority, then the rest
+/// (answered posts and the brand's own) in page order.
+fn ordered(page: &PageSnapshot) -> Vec<(&Post, Option<&TriageReport>)> {
+    let queue = Worker::queue(page);
+    let mut out: Vec<(&Post, Option<&TriageReport>)> = queue.iter().map(|&(p, t)| (p, Some(t))).collect();
+    out.extend(page.posts.iter().filter(|p| !queue.iter().any(|(q, _)| q.key == p.key)).map(|p| (p, None)));
+    out
+}
+
 /// How often the panel refreshes while open (posts arrive as the agent scrolls).
 const REFRESH_MS: u32 = 1_500;
 
@@ -219,9 +230,16 @@ fn panel() -> Html {
                   if let LayoutStatus::Unreadable { message } = &page.status {
                       <p class="error" role="alert">{ message.clone() }</p>
                   }
-                  <ol class="posts" aria-label="Posts on this page" onkeydown={onkeydown}>
-                    { for page.posts.iter().map(|p| html! {
-                        <li tabindex="0" class={classes!("post", p.is_brand.then_some("brand"))}>
+                  <ol class="posts" aria-label="Posts on this page, most urgent first" onkeydown={onkeydown}>
+                    { for ordered(page).into_iter().map(|(p, t)| html! {
+                        <li tabindex="0" class={classes!("post", p.is_brand.then_some("brand"), page.handled.contains(&p.key).then_some("answered"))}>
+                          if let Some(t) = t {
+                              <p class={classes!("triage", t.urgent.then_some("urgent"))} aria-label={format!("Priority {} of 100: {}", t.priority, t.why)}>
+                                <span class="priority">{ t.priority }</span>
+                                <span class="why">{ t.why.clone() }</span>
+                              </p>
+                          }
+                          if page.handled.contains(&p.key) { <span class="badge">{ "Answered" }</span> }
                           <div class="who">
                             <bdi class="name">{ display::clean(&p.author_name, 60) }</bdi>
                             if let Some(h) = &p.handle { <span class="handle">{ format!("@{h}") }</span> }

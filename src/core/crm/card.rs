@@ -40,6 +40,10 @@ pub struct CardView {
     /// agent sees it before doing it again.
     #[serde(default)]
     pub moved: Vec<MovedMark>,
+    /// Permalinks of posts the team has answered (a reply, a suggestion, a hand-off),
+    /// among the history read: they leave the triage queue.
+    #[serde(default)]
+    pub answered: Vec<String>,
 }
 
 /// A post moved to a private channel: which, and "Moved to private by Jo · 3h".
@@ -104,7 +108,8 @@ pub fn card_with(h: &CustomerHistory, total: usize, now: i64, recent: usize) -> 
             Some(MovedMark { permalink: i.permalink.clone()?, label: format!("Moved to private{by} · {when}") })
         })
         .collect();
-    CardView { known: true, name: clean(c.name(), 60), identities, summary, open_tickets: open, recent, sentiment: h.sentiment[skip..].iter().map(|&(_, s)| s.clamp(-1.0, 1.0)).collect(), moved }
+    let answered = h.interactions.iter().filter(|i| i.direction == Direction::Outbound).filter_map(|i| i.permalink.clone()).collect();
+    CardView { known: true, name: clean(c.name(), 60), identities, summary, open_tickets: open, recent, sentiment: h.sentiment[skip..].iter().map(|&(_, s)| s.clamp(-1.0, 1.0)).collect(), moved, answered }
 }
 
 /// The card for someone the CRM doesn't know yet.
@@ -118,6 +123,7 @@ pub fn unknown(who: &CustomerRef) -> CardView {
         recent: vec![],
         sentiment: vec![],
         moved: vec![],
+        answered: vec![],
     }
 }
 
@@ -167,5 +173,6 @@ mod tests {
         let c = card(&h, 3, 2 * 3_600_000);
         assert_eq!(c.moved, [MovedMark { permalink: "https://x.com/dana/status/9".into(), label: "Moved to private by Jo <b> · 2 h ago".into() }]);
         assert_eq!(c.recent[0].what, "Moved to private on x");
+        assert_eq!(c.answered, ["https://x.com/dana/status/9"], "an outbound action on a post answers it");
     }
 }

@@ -1,7 +1,22 @@
-//! Ranking knowledge-base entries for a post: BM25F over four fields (title, tags, example
-//! questions, body), Unicode words, Snowball stemming in the entry's language (English,
-//! Spanish, French, German; others unstemmed), stop words removed, plus a small boost for
-//! entries agents picked before. Each suggestion says which words matched.
+//! Ranking knowledge-base entries for a post. Unicode words, Snowball stemming in the
+//! entry's language (English, Spanish, French, German, …; others unstemmed), and four
+//! signals summed per entry:
+//!
+//! - BM25F over four fields (title, tags, example questions, body), stop words removed;
+//! - the example questions as tf-idf vectors (sublinear tf, unit length) over stemmed
+//!   words, stop words at half weight, and word pairs ("top up", "not working"):
+//!   - kNN: cosine with the entry's nearest example questions, the best eight with
+//!     decaying weights;
+//!   - centroid: cosine with the mean of the entry's example vectors;
+//!   - naive Bayes: how much likelier the post's words are under the entry's example
+//!     words than under all entries' (a log-likelihood ratio, when positive).
+//!
+//! An entry without example questions uses its title as one. A word the index doesn't
+//! know counts, at a lower weight, as a known word one typo away ("withdrawl"); @mentions
+//! don't count. The thread above a post (parent post, earlier replies) can be given: it is
+//! ranked on its own and added at a reduced weight. Entries in the post's language come
+//! first; entries agents picked before get a small boost. Each suggestion says which words
+//! matched.
 
 use super::KnowledgeBase;
 use crate::core::tone::words::words;
@@ -15,6 +30,26 @@ const WEIGHT: [f32; FIELDS] = [3.0, 2.5, 2.0, 1.0];
 /// Length normalisation per field (short fields barely need it).
 const B: [f32; FIELDS] = [0.4, 0.2, 0.6, 0.75];
 const K1: f32 = 1.2;
+
+/// Weights in the example vectors: stop words ("not", "still", "how") say something in a
+/// short question, less than other words; a word pair counts on top of its two words.
+const STOP_WEIGHT: f32 = 0.5;
+const PAIR_WEIGHT: f32 = 0.6;
+/// kNN: the best `KNN` example questions per entry, each weighted `KNN_DECAY` times the one
+/// before it.
+const KNN: usize = 8;
+const KNN_DECAY: f32 = 0.8;
+/// How the signals add up, next to BM25F (which is about 2–15 for a matching entry).
+const KNN_WEIGHT: f32 = 4.0;
+const CENTROID_WEIGHT: f32 = 16.0;
+const BAYES_WEIGHT: f32 = 0.5;
+/// Naive Bayes: additive smoothing.
+const BAYES_ALPHA: f32 = 0.02;
+/// A typo's correction counts this much of a word.
+const TYPO_WEIGHT: f32 = 0.8;
+/// The thread's scores count this much of the post's (more when the post itself matches
+/// little; see `Index::search_with_thread`).
+pub const THREAD_WEIGHT: f32 = 0.35;
 
 fn stemmer(lang: &str) -> Option<Stemmer> {
     let alg = match lang.get(..2)? {
@@ -35,28 +70,112 @@ const STOP: &[&str] = &[
     "a", "an", "the", "and", "or", "but", "is", "are", "was", "were", "be", "been", "to", "of", "in", "on", "at", "for", "with", "my", "me", "i", "you", "your", "it", "its",
     "this", "that", "we", "our", "us", "do", "does", "did", "have", "has", "had", "can", "could", "would", "will", "just", "so", "what", "how", "why", "when", "where", "any",
     "im", "i'm", "it's", "from", "by", "as", "if", "not", "no", "still", "there", "they", "them", "their", "he", "she", "his", "her", "hi", "hello", "hey", "please", "thanks",
+    "myself", "ours", "ourselves", "you're", "you've", "you'll", "you'd", "yours", "yourself", "yourselves", "him", "himself", "she's", "hers", "herself", "itself",
+    "theirs", "themselves", "which", "who", "whom", "that'll", "these", "those", "am", "being", "having", "doing", "because", "until", "while", "about", "against",
+    "between", "into", "through", "during", "before", "after", "above", "below", "up", "down", "out", "off", "over", "under", "again", "further", "then", "once", "here",
+    "all", "both", "each", "few", "more", "most", "other", "some", "such", "nor", "only", "own", "same", "than", "too", "very", "don", "don't", "should", "should've",
+    "now", "ll", "re", "ve", "ain", "aren", "aren't", "couldn", "couldn't", "didn", "didn't", "doesn", "doesn't", "hadn", "hadn't", "hasn", "hasn't", "haven", "haven't",
+    "isn", "isn't", "ma", "mightn", "mightn't", "mustn", "mustn't", "needn", "needn't", "shan", "shan't", "shouldn", "shouldn't", "wasn", "wasn't", "weren", "weren't",
+    "won", "won't", "wouldn", "wouldn't",
+    // indefinite pronouns, function words too
+    "nothing", "anything", "something", "everything", "nobody", "anybody", "somebody", "everybody", "noone", "anyone", "someone", "everyone", "none",
     // Spanish
-    "el", "la", "los", "las", "un", "una", "y", "o", "de", "del", "en", "que", "es", "mi", "por", "para", "con", "se", "lo", "su", "al", "no", "me", "hola",
+    "el", "la", "los", "las", "un", "una", "y", "o", "de", "del", "en", "que", "es", "mi", "por", "para", "con", "se", "lo", "su", "al", "no", "me", "hola", "nada", "algo", "nadie", "alguien",
     // French
-    "le", "les", "des", "et", "ou", "du", "je", "est", "mon", "ma", "mes", "pour", "avec", "pas", "ne", "que", "qui", "sur", "au", "aux", "il", "elle", "bonjour",
+    "le", "les", "des", "et", "ou", "du", "je", "est", "mon", "ma", "mes", "pour", "avec", "pas", "ne", "que", "qui", "sur", "au", "aux", "il", "elle", "bonjour", "rien", "quelque", "chose", "quelqu'un",
     // German
-    "der", "die", "das", "und", "ist", "ich", "mein", "meine", "nicht", "mit", "für", "auf", "ein", "eine",
+    "der", "die", "das", "und", "ist", "ich", "mein", "meine", "nicht", "mit", "für", "auf", "ein", "eine", "nichts", "etwas", "niemand", "jemand",
 ];
 
-/// Stemmed terms of a text, each with the word it came from.
-fn terms(text: &str, stem: Option<&Stemmer>) -> Vec<(String, String)> {
+/// One word of a text for ranking.
+struct Token {
+    /// Its stem (or, for a typo, the stem it was corrected to).
+    term: String,
+    /// The word as written (lower-cased).
+    surface: String,
+    stop: bool,
+    /// 1, or less for a typo's correction.
+    weight: f32,
+}
+
+/// The words of a text, stemmed; single letters dropped (single digits kept), and
+/// @mentions too: they name an account, not what the post is about.
+fn tokens(text: &str, stem: Option<&Stemmer>) -> Vec<Token> {
     words(text)
         .into_iter()
-        .filter(|w| !STOP.contains(&w.norm.as_str()) && (w.norm.chars().count() > 1 || w.norm.chars().all(|c| c.is_ascii_digit())))
-        .map(|w| {
-            let t = stem.map_or_else(|| w.norm.clone(), |s| s.stem(&w.norm).into_owned());
-            (t, w.norm)
-        })
+        .filter(|w| !text[..w.span.start].ends_with('@'))
+        .filter(|w| w.norm.chars().count() > 1 || w.norm.chars().all(|c| c.is_ascii_digit()))
+        .map(|w| Token { term: stem.map_or_else(|| w.norm.clone(), |s| s.stem(&w.norm).into_owned()), stop: STOP.contains(&w.norm.as_str()), surface: w.norm, weight: 1.0 })
         .collect()
 }
 
-/// Guesses a post's language from its stop words (en, es, fr, de), for stemming the query.
-pub fn guess_language(text: &str) -> &'static str {
+/// Stemmed terms of a text without stop words, each with the word it came from (BM25F).
+fn terms(text: &str, stem: Option<&Stemmer>) -> Vec<(String, String)> {
+    tokens(text, stem).into_iter().filter(|t| !t.stop).map(|t| (t.term, t.surface)).collect()
+}
+
+/// The key of an example-vector feature: a stemmed word, or a pair of them (FNV-1a, then
+/// mixed; the same on every platform).
+fn feature_key(a: &str, b: Option<&str>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &x in bytes {
+            h = (h ^ x as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(a.as_bytes());
+    if let Some(b) = b {
+        eat(&[0]);
+        eat(b.as_bytes());
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+/// A hasher for keys that already are hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type FeatureMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<Prehashed>>;
+
+/// Adds a text's vector features to `into`: feature -> weight before idf (its kind's
+/// weight × (1 + ln count)); a feature already there keeps the larger weight.
+fn add_features(toks: &[Token], into: &mut FeatureMap<f32>) {
+    let mut counts: FeatureMap<(f32, f32)> = FeatureMap::default();
+    for t in toks {
+        let slot = counts.entry(feature_key(&t.term, None)).or_insert((0.0, 0.0));
+        slot.0 = slot.0.max(if t.stop { STOP_WEIGHT } else { 1.0 } * t.weight);
+        slot.1 += 1.0;
+    }
+    for p in toks.windows(2) {
+        let slot = counts.entry(feature_key(&p[0].term, Some(&p[1].term))).or_insert((0.0, 0.0));
+        slot.0 = slot.0.max(PAIR_WEIGHT * p[0].weight.min(p[1].weight));
+        slot.1 += 1.0;
+    }
+    for (f, (w, n)) in counts {
+        let w = w * (1.0 + n.ln());
+        let slot = into.entry(f).or_insert(0.0);
+        *slot = slot.max(w);
+    }
+}
+
+/// The language whose stop words a text uses most (en, es, fr, de), if it uses any.
+fn language_of(text: &str) -> Option<&'static str> {
     const MARKERS: [(&str, &[&str]); 4] = [
         ("en", &["the", "my", "is", "and", "you", "not", "with", "to", "it", "i"]),
         ("es", &["el", "la", "mi", "que", "es", "y", "no", "con", "por", "pedido", "los"]),
@@ -68,7 +187,35 @@ pub fn guess_language(text: &str) -> &'static str {
         .iter()
         .map(|(lang, m)| (*lang, ws.iter().filter(|w| m.contains(&w.as_str())).count()))
         .max_by_key(|&(lang, n)| (n, lang == "en"))
-        .map_or("en", |(l, _)| l)
+        .filter(|&(_, n)| n > 0)
+        .map(|(l, _)| l)
+}
+
+/// Guesses a post's language from its stop words (en, es, fr, de), for stemming the query.
+pub fn guess_language(text: &str) -> &'static str {
+    language_of(text).unwrap_or("en")
+}
+
+/// Whether `a` and `b` are at most one edit apart: one letter added, dropped, changed, or
+/// two neighbours swapped.
+fn one_edit(a: &[char], b: &[char]) -> bool {
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if b.len() - a.len() > 1 {
+        return false;
+    }
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if same == a.len() {
+        return true;
+    }
+    if a.len() < b.len() {
+        return a[same..] == b[same + 1..];
+    }
+    a[same + 1..] == b[same + 1..] || (same + 1 < a.len() && a[same] == b[same + 1] && a[same + 1] == b[same] && a[same + 2..] == b[same + 2..])
+}
+
+/// The idf of an example-vector feature in `df` of `n` example questions.
+fn idf(n: usize, df: usize) -> f32 {
+    ((n as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
 }
 
 /// One entry's field statistics.
@@ -76,6 +223,10 @@ struct Doc {
     len: [u32; FIELDS],
     /// Index into `Index::languages`: compared per posting, so a number, not a string.
     lang: u16,
+    /// Naive Bayes: the entry's example features, summed.
+    mass: f32,
+    /// 1 / the length of the sum of its example vectors (for the centroid's cosine).
+    centroid: f32,
 }
 
 /// Where a term occurs: entry, and its frequency per field.
@@ -89,7 +240,8 @@ struct Posting {
 pub struct Suggestion {
     pub id: String,
     pub score: f32,
-    /// The post's words that matched, to show agents why.
+    /// The post's words that matched, to show agents why; words only the thread has end
+    /// in " (thread)".
     pub matched: Vec<String>,
 }
 
@@ -99,14 +251,8 @@ pub struct Feedback {
     pub picks: HashMap<String, u32>,
 }
 
-/// How much the best-matching single example question counts next to the whole entry.
-/// An entry with a hundred example questions is long; one of them phrased like the post
-/// is the strongest evidence, so each example is also scored on its own (BM25 over
-/// examples) and the best one is added.
-const EXAMPLE_WEIGHT: f32 = 0.5;
-
 /// A search index over a knowledge base: inverted lists per term for the entries' fields
-/// and for each example question. Build once per KB change; query per post.
+/// and for the example questions' vectors. Build once per KB change; query per post.
 pub struct Index {
     ids: Vec<String>,
     docs: Vec<Doc>,
@@ -114,22 +260,36 @@ pub struct Index {
     languages: Vec<String>,
     postings: HashMap<String, Vec<Posting>>,
     avg: [f32; FIELDS],
-    /// Example questions: owning entry and length; and term -> (example, tf).
-    examples: Vec<(u32, u32)>,
-    example_postings: HashMap<String, Vec<(u32, u16)>>,
-    avg_example: f32,
+    /// Each example question's entry, and 1 / the length of its tf-idf vector.
+    examples: Vec<(u32, f32)>,
+    /// Example-vector features -> their range in `occurrences`.
+    features: FeatureMap<(u32, u32)>,
+    /// Per feature, in example order: (example, weight before idf).
+    occurrences: Vec<(u32, f32)>,
+    /// Naive Bayes: all entries' example features, summed.
+    mass: f32,
+    /// Per language, its entries' terms sorted, for typos.
+    vocab: Vec<Vec<String>>,
 }
 
 impl Index {
     pub fn new(kb: &KnowledgeBase) -> Index {
         let mut docs = Vec::with_capacity(kb.len());
         let mut languages: Vec<String> = Vec::new();
+        let mut vocab: Vec<Vec<String>> = Vec::new();
         let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
-        let mut examples = Vec::new();
-        let mut example_postings: HashMap<String, Vec<(u32, u16)>> = HashMap::new();
+        let mut examples: Vec<(u32, f32)> = Vec::new();
+        let mut lists: FeatureMap<Vec<(u32, f32)>> = FeatureMap::default();
         let mut total = [0u64; FIELDS];
-        let mut total_example = 0u64;
         for (i, e) in kb.entries().iter().enumerate() {
+            let lang = match languages.iter().position(|l| *l == e.language) {
+                Some(i) => i,
+                None => {
+                    languages.push(e.language.clone());
+                    vocab.push(Vec::new());
+                    languages.len() - 1
+                }
+            };
             let stem = stemmer(&e.language);
             let fields = [e.title.clone(), e.tags.join(" ").replace(['_', '-'], " "), e.examples.join("\n"), e.body.clone()];
             let mut tf: HashMap<String, [u16; FIELDS]> = HashMap::new();
@@ -144,113 +304,157 @@ impl Index {
                 }
             }
             for (t, counts) in tf {
-                postings.entry(t).or_default().push(Posting { doc: i as u32, tf: counts });
+                match postings.get_mut(&t) {
+                    Some(list) => list.push(Posting { doc: i as u32, tf: counts }),
+                    None => {
+                        vocab[lang].push(t.clone());
+                        postings.insert(t, vec![Posting { doc: i as u32, tf: counts }]);
+                    }
+                }
             }
-            for ex in &e.examples {
-                let ts = terms(ex, stem.as_ref());
+            // Example questions; the title stands in for an entry without any.
+            let title = [e.title.clone()];
+            for ex in if e.examples.is_empty() { &title[..] } else { &e.examples[..] } {
                 let id = examples.len() as u32;
-                examples.push((i as u32, ts.len() as u32));
-                total_example += ts.len() as u64;
-                let mut counts: HashMap<String, u16> = HashMap::new();
-                for (t, _) in ts {
-                    *counts.entry(t).or_default() += 1;
-                }
-                for (t, c) in counts {
-                    example_postings.entry(t).or_default().push((id, c));
+                examples.push((i as u32, 0.0));
+                let mut fs = FeatureMap::default();
+                add_features(&tokens(ex, stem.as_ref()), &mut fs);
+                for (f, w) in fs {
+                    lists.entry(f).or_default().push((id, w));
                 }
             }
-            let lang = match languages.iter().position(|l| *l == e.language) {
-                Some(i) => i,
-                None => {
-                    languages.push(e.language.clone());
-                    languages.len() - 1
+            docs.push(Doc { len, lang: lang as u16, mass: 0.0, centroid: 0.0 });
+        }
+        // Lengths of the example vectors (tf-idf), then of the entries' centroids (sums of
+        // unit example vectors). Lists are in example order, so an entry's are together.
+        let n_ex = examples.len();
+        let mut norm = vec![0f32; n_ex];
+        for list in lists.values() {
+            let idf = idf(n_ex, list.len());
+            for &(ex, w) in list {
+                docs[examples[ex as usize].0 as usize].mass += w;
+                norm[ex as usize] += (w * idf).powi(2);
+            }
+        }
+        for (ex, n) in examples.iter_mut().zip(norm) {
+            ex.1 = 1.0 / n.sqrt().max(1e-6);
+        }
+        let mut centroid = vec![0f32; docs.len()];
+        for list in lists.values() {
+            let idf = idf(n_ex, list.len());
+            let mut at = (u32::MAX, 0f32);
+            for &(ex, w) in list {
+                let (d, inv) = examples[ex as usize];
+                if d != at.0 {
+                    if at.0 != u32::MAX {
+                        centroid[at.0 as usize] += at.1 * at.1;
+                    }
+                    at = (d, 0.0);
                 }
-            } as u16;
-            docs.push(Doc { len, lang });
+                at.1 += w * idf * inv;
+            }
+            if at.0 != u32::MAX {
+                centroid[at.0 as usize] += at.1 * at.1;
+            }
+        }
+        for (d, c) in docs.iter_mut().zip(centroid) {
+            d.centroid = 1.0 / c.sqrt().max(1e-6);
+        }
+        let mut features = FeatureMap::default();
+        features.reserve(lists.len());
+        let mut occurrences = Vec::with_capacity(lists.values().map(Vec::len).sum());
+        for (f, list) in lists {
+            features.insert(f, (occurrences.len() as u32, list.len() as u32));
+            occurrences.extend(list);
+        }
+        for v in &mut vocab {
+            v.sort_unstable();
         }
         let n = docs.len().max(1) as f32;
         let avg = std::array::from_fn(|f| (total[f] as f32 / n).max(1.0));
-        let avg_example = (total_example as f32 / examples.len().max(1) as f32).max(1.0);
-        Index { ids: kb.entries().iter().map(|e| e.id.clone()).collect(), docs, languages, postings, avg, examples, example_postings, avg_example }
+        let mass = docs.iter().map(|d| d.mass).sum();
+        Index { ids: kb.entries().iter().map(|e| e.id.clone()).collect(), docs, languages, postings, avg, examples, features, occurrences, mass, vocab }
     }
 
-    /// Bytes the index holds (approximate: terms, postings and ids).
+    /// Bytes the index holds (approximate: terms, postings, features and ids).
     pub fn memory_bytes(&self) -> usize {
         let post: usize = self.postings.iter().map(|(t, p)| t.len() + 24 + p.len() * std::mem::size_of::<Posting>()).sum();
-        let ex: usize = self.example_postings.iter().map(|(t, p)| t.len() + 24 + p.len() * 8).sum();
-        post + ex + self.ids.iter().map(|i| i.len() + 24).sum::<usize>() + self.docs.len() * (std::mem::size_of::<Doc>() + 4) + self.examples.len() * 8
+        let feat = self.features.len() * 16 + self.occurrences.len() * 8;
+        let vocab: usize = self.vocab.iter().flatten().map(|t| t.len() + 24).sum();
+        post + feat + vocab + self.ids.iter().map(|i| i.len() + 24).sum::<usize>() + self.docs.len() * (std::mem::size_of::<Doc>() + 4) + self.examples.len() * 8
     }
 
-    /// The `k` best entries for `post` (and the thread above it, if the page shows it).
-    pub fn search(&self, post: &str, k: usize, feedback: &Feedback) -> Vec<Suggestion> {
-        let lang = guess_language(post);
-        let n = self.docs.len() as f32;
-        let n_ex = self.examples.len() as f32;
-        let mut score = vec![0f32; self.docs.len()];
-        // Which query words matched each entry, as a bit set (strings only for the winners).
-        let mut hits = vec![0u64; self.docs.len()];
-        let mut surfaces: Vec<String> = Vec::new();
-        // The best three example questions per entry (kNN voting over examples).
-        let mut best_example = vec![[0f32; 3]; self.docs.len()];
-        let mut ex_score = vec![0f32; self.examples.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        // Stem the post as each entry language would, so "refunds" meets "refund" in
-        // English and "reembolsos" meets "reembolso" in Spanish.
-        for (li, l) in self.languages.iter().enumerate() {
-            let li = li as u16;
-            let mut q = terms(post, stemmer(l).as_ref());
-            q.sort();
-            q.dedup_by(|a, b| a.0 == b.0);
-            for (t, surface) in &q {
-                let bit = match surfaces.iter().position(|s| s == surface) {
-                    Some(i) => i,
-                    None => {
-                        surfaces.push(surface.clone());
-                        surfaces.len() - 1
-                    }
-                }
-                .min(63);
-                if let Some(list) = self.postings.get(t) {
-                    let idf = (1.0 + (n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
-                    for p in list {
-                        let d = &self.docs[p.doc as usize];
-                        if d.lang != li {
-                            continue;
-                        }
-                        let w: f32 = (0..FIELDS).map(|f| WEIGHT[f] * p.tf[f] as f32 / (1.0 - B[f] + B[f] * d.len[f] as f32 / self.avg[f])).sum();
-                        score[p.doc as usize] += idf * w / (K1 + w);
-                        hits[p.doc as usize] |= 1 << bit;
-                    }
-                }
-                if let Some(list) = self.example_postings.get(t) {
-                    let idf = (1.0 + (n_ex - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
-                    for &(ex, tf) in list {
-                        let (doc, len) = self.examples[ex as usize];
-                        if self.docs[doc as usize].lang != li {
-                            continue;
-                        }
-                        let tf = tf as f32;
-                        if ex_score[ex as usize] == 0.0 {
-                            touched.push(ex);
-                        }
-                        ex_score[ex as usize] += idf * tf * (K1 + 1.0) / (tf + K1 * (0.25 + 0.75 * len as f32 / self.avg_example));
-                    }
-                }
+    /// The commonest term of language `lang` one edit away from `term`, sharing its first
+    /// letter (typos rarely hit the first one).
+    fn correct(&self, lang: usize, term: &str) -> Option<&str> {
+        let first = term.chars().next()?;
+        let vocab = &self.vocab[lang];
+        let from = vocab.partition_point(|t| t.as_str() < &term[..first.len_utf8()]);
+        let a: Vec<char> = term.chars().collect();
+        let mut b: Vec<char> = Vec::new();
+        let mut best: Option<(usize, &str)> = None;
+        for t in vocab[from..].iter().take_while(|t| t.starts_with(first)) {
+            if t.len().abs_diff(term.len()) > 4 {
+                continue;
             }
-            for ex in touched.drain(..) {
-                let s = std::mem::take(&mut ex_score[ex as usize]);
-                let top = &mut best_example[self.examples[ex as usize].0 as usize];
-                if s > top[2] {
-                    top[2] = s;
-                    top.sort_by(|a, b| b.total_cmp(a));
+            b.clear();
+            b.extend(t.chars());
+            if b.len() < 3 || !one_edit(&a, &b) {
+                continue;
+            }
+            let df = self.postings.get(t.as_str()).map_or(0, Vec::len);
+            if best.is_none_or(|(d, _)| df > d) {
+                best = Some((df, t));
+            }
+        }
+        best.map(|(_, t)| t)
+    }
+
+    /// The `k` best entries for `post`.
+    pub fn search(&self, post: &str, k: usize, feedback: &Feedback) -> Vec<Suggestion> {
+        self.search_with_thread(post, &[], k, feedback)
+    }
+
+    /// The `k` best entries for `post`, given the thread above it (parent post, earlier
+    /// replies; any order). The post and the thread are ranked each on its own and the
+    /// thread's scores added at `THREAD_WEIGHT`, or more when the thread matches far more
+    /// strongly than the post (a vague reply: "same here, still nothing"), up to as much as
+    /// the post's. A specific post keeps its own answer; a vague one gets the thread's.
+    /// Words only the thread matched are marked " (thread)" in `matched`.
+    pub fn search_with_thread(&self, post: &str, thread: &[String], k: usize, feedback: &Feedback) -> Vec<Suggestion> {
+        let lang = language_of(post).or_else(|| language_of(&thread.join("\n"))).unwrap_or("en");
+        let mut own = self.scores(&[post]);
+        let thread: Vec<&str> = thread.iter().map(String::as_str).filter(|t| !t.trim().is_empty()).collect();
+        if !thread.is_empty() {
+            let context = self.scores(&thread);
+            let best = |s: &Scores| s.score.iter().copied().fold(0f32, f32::max);
+            let (mine, theirs) = (best(&own), best(&context));
+            let weight = if mine > 0.0 { (THREAD_WEIGHT * theirs / mine).clamp(THREAD_WEIGHT, 1.0) } else { 1.0 };
+            // Thread words get bits after the post's (at most 64 in all).
+            let mut map = Vec::with_capacity(context.surfaces.len());
+            for s in context.surfaces {
+                let bit = match own.surfaces.iter().position(|(o, _)| *o == s.0) {
+                    Some(b) => b,
+                    None => {
+                        own.surfaces.push((s.0, true));
+                        own.surfaces.len() - 1
+                    }
+                };
+                map.push(bit.min(63));
+            }
+            for i in 0..own.score.len() {
+                own.score[i] += weight * context.score[i];
+                let h = context.hits[i];
+                if h != 0 {
+                    own.hits[i] |= map.iter().enumerate().filter(|(b, _)| h & (1 << b) != 0).fold(0, |acc, (_, &to)| acc | 1u64 << to);
                 }
             }
         }
+        let Scores { score, hits, surfaces } = own;
         let preferred: Vec<bool> = self.languages.iter().map(|l| l.starts_with(lang)).collect();
         let mut ranked: Vec<(f32, usize)> = Vec::new();
         for (i, d) in self.docs.iter().enumerate() {
-            let [a, b, c] = best_example[i];
-            let mut s = score[i] + EXAMPLE_WEIGHT * (a + 0.5 * b + 0.25 * c);
+            let mut s = score[i];
             if s <= 0.0 {
                 continue;
             }
@@ -273,11 +477,166 @@ impl Index {
         ranked
             .into_iter()
             .map(|(s, i)| {
-                let matched = (0..surfaces.len().min(64)).filter(|b| hits[i] & (1 << b) != 0).map(|b| surfaces[b].clone()).collect();
+                let matched = (0..surfaces.len().min(64))
+                    .filter(|b| hits[i] & (1 << b) != 0)
+                    .map(|b| if surfaces[b].1 { format!("{} (thread)", surfaces[b].0) } else { surfaces[b].0.clone() })
+                    .collect();
                 Suggestion { id: self.ids[i].clone(), score: s, matched }
             })
             .collect()
     }
+
+    /// Every entry's score for a text (given in parts, as a thread is), 0 for entries none of
+    /// its words matched; which of its words matched each entry, as bits into `surfaces`.
+    fn scores(&self, texts: &[&str]) -> Scores {
+        let n = self.docs.len() as f32;
+        let mut score = vec![0f32; self.docs.len()];
+        let mut hits = vec![0u64; self.docs.len()];
+        let mut surfaces: Vec<(String, bool)> = Vec::new();
+        // Per entry: centroid cosine, naive-Bayes log-likelihood (its sparse part), and a
+        // slot in `nearest` once one of its example questions matched.
+        let mut centroid = vec![0f32; self.docs.len()];
+        let mut bayes = vec![0f32; self.docs.len()];
+        let mut slot = vec![u32::MAX; self.docs.len()];
+        let mut nearest: Vec<[f32; KNN]> = Vec::new();
+        let mut ex_score = vec![0f32; self.examples.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        // Naive Bayes: the query's feature mass, per language.
+        let mut bayes_mass = vec![0f32; self.languages.len()];
+        let mut background = vec![0f32; self.languages.len()];
+        // Stem the text as each entry language would, so "refunds" meets "refund" in
+        // English and "reembolsos" meets "reembolso" in Spanish.
+        for (li, l) in self.languages.iter().enumerate() {
+            let stem = stemmer(l);
+            let mut query: Vec<(String, String, f32)> = Vec::new();
+            let mut vector: FeatureMap<f32> = FeatureMap::default();
+            for text in texts {
+                let mut toks = tokens(text, stem.as_ref());
+                for t in &mut toks {
+                    let typo = !t.stop && t.surface.chars().count() >= 4 && t.surface.chars().all(char::is_alphabetic);
+                        if typo && !self.postings.contains_key(&t.term) && !self.features.contains_key(&feature_key(&t.term, None)) {
+                        if let Some(c) = self.correct(li, &t.term) {
+                            t.term = c.to_string();
+                            t.weight = TYPO_WEIGHT;
+                        }
+                    }
+                }
+                for t in toks.iter().filter(|t| !t.stop) {
+                    match query.iter_mut().find(|q| q.0 == t.term) {
+                        Some(q) => q.2 = q.2.max(t.weight),
+                        None => query.push((t.term.clone(), t.surface.clone(), t.weight)),
+                    }
+                }
+                add_features(&toks, &mut vector);
+            }
+            let li = li as u16;
+            for (term, surface, weight) in &query {
+                let bit = match surfaces.iter().position(|s| s.0 == *surface) {
+                    Some(i) => i,
+                    None => {
+                        surfaces.push((surface.clone(), false));
+                        surfaces.len() - 1
+                    }
+                }
+                .min(63);
+                if let Some(list) = self.postings.get(term) {
+                    let idf = (1.0 + (n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
+                    for p in list {
+                        let d = &self.docs[p.doc as usize];
+                        if d.lang != li {
+                            continue;
+                        }
+                        let w: f32 = (0..FIELDS).map(|f| WEIGHT[f] * p.tf[f] as f32 / (1.0 - B[f] + B[f] * d.len[f] as f32 / self.avg[f])).sum();
+                        score[p.doc as usize] += weight * idf * w / (K1 + w);
+                        hits[p.doc as usize] |= 1 << bit;
+                    }
+                }
+            }
+            // The query as a unit tf-idf vector over the features the examples have.
+            let n_ex = self.examples.len();
+            let known: Vec<(&[(u32, f32)], f32, f32)> = vector
+                .iter()
+                .filter_map(|(f, &w)| self.features.get(f).map(|&(at, len)| (&self.occurrences[at as usize..(at + len) as usize], w, idf(n_ex, len as usize))))
+                .collect();
+            let norm = known.iter().map(|(_, w, idf)| (w * idf).powi(2)).sum::<f32>().sqrt().max(1e-6);
+            for (list, w, idf) in known {
+                bayes_mass[li as usize] += w;
+                let q = w * idf / norm;
+                // Naive Bayes counts per entry (an entry's occurrences are together).
+                let mut count = 0f32;
+                let mut at = (u32::MAX, 0f32);
+                for &(ex, raw) in list {
+                    count += raw;
+                    let (d, inv) = self.examples[ex as usize];
+                    let doc = &self.docs[d as usize];
+                    if doc.lang != li {
+                        continue;
+                    }
+                    let v = q * raw * idf * inv;
+                    if ex_score[ex as usize] == 0.0 {
+                        touched.push(ex);
+                    }
+                    ex_score[ex as usize] += v;
+                    centroid[d as usize] += v * doc.centroid;
+                    if d != at.0 {
+                        if at.0 != u32::MAX {
+                            bayes[at.0 as usize] += w * (1.0 + at.1 / BAYES_ALPHA).ln();
+                        }
+                        at = (d, 0.0);
+                    }
+                    at.1 += raw;
+                }
+                if at.0 != u32::MAX {
+                    bayes[at.0 as usize] += w * (1.0 + at.1 / BAYES_ALPHA).ln();
+                }
+                background[li as usize] += w * (1.0 + count / BAYES_ALPHA).ln();
+            }
+            for ex in touched.drain(..) {
+                let s = std::mem::take(&mut ex_score[ex as usize]);
+                let d = self.examples[ex as usize].0 as usize;
+                if slot[d] == u32::MAX {
+                    slot[d] = nearest.len() as u32;
+                    nearest.push([0.0; KNN]);
+                }
+                let top = &mut nearest[slot[d] as usize];
+                if s > top[KNN - 1] {
+                    let mut j = KNN - 1;
+                    while j > 0 && top[j - 1] < s {
+                        top[j] = top[j - 1];
+                        j -= 1;
+                    }
+                    top[j] = s;
+                }
+            }
+        }
+        // Naive Bayes: how much likelier the text is under the entry's example words than
+        // under all entries' (log-likelihood ratio, smoothed; a feature the entry lacks
+        // costs it the smoothed share). Counts only when positive, and only for entries
+        // a word of the text matched (BM25F).
+        let vocab = self.features.len() as f32;
+        let all = (self.mass + BAYES_ALPHA * vocab).ln();
+        for (i, d) in self.docs.iter().enumerate() {
+            if score[i] <= 0.0 {
+                continue;
+            }
+            let l = d.lang as usize;
+            let ratio = bayes[i] - background[l] - bayes_mass[l] * ((d.mass + BAYES_ALPHA * vocab).ln() - all);
+            let knn = match slot[i] {
+                u32::MAX => 0.0,
+                s => nearest[s as usize].iter().fold((0.0, 1.0), |(sum, w), s| (sum + w * s, w * KNN_DECAY)).0,
+            };
+            score[i] += KNN_WEIGHT * knn + CENTROID_WEIGHT * centroid[i] + BAYES_WEIGHT * ratio.max(0.0);
+        }
+        Scores { score, hits, surfaces }
+    }
+}
+
+/// One text's scores for every entry (see `Index::scores`).
+struct Scores {
+    score: Vec<f32>,
+    hits: Vec<u64>,
+    /// The words that matched, each once; `true` for the thread's.
+    surfaces: Vec<(String, bool)>,
 }
 
 #[cfg(test)]
@@ -340,6 +699,67 @@ mod tests {
     #[test]
     fn unrelated_post_gets_nothing() {
         assert!(Index::new(&kb()).search("lovely weather today", 3, &Feedback::default()).is_empty());
+    }
+
+    #[test]
+    fn stop_words_alone_match_nothing() {
+        assert!(Index::new(&kb()).search("is it the one you have?", 3, &Feedback::default()).is_empty());
+    }
+
+    #[test]
+    fn a_vague_reply_ranks_by_its_thread() {
+        let idx = Index::new(&kb());
+        let thread = vec!["my refund still hasn't arrived after 3 weeks".to_string()];
+        let r = idx.search_with_thread("same here, still nothing", &thread, 3, &Feedback::default());
+        assert_eq!(r[0].id, "refund", "{r:?}");
+        assert!(r[0].matched.contains(&"refund (thread)".to_string()), "{:?}", r[0].matched);
+        assert!(idx.search("same here, still nothing", 3, &Feedback::default()).is_empty(), "without the thread there's nothing to go on");
+    }
+
+    #[test]
+    fn a_specific_post_keeps_its_answer_under_an_unrelated_thread() {
+        let idx = Index::new(&kb());
+        let thread = vec!["where is my refund? I want my money back".to_string(), "refund please, it's been weeks".to_string()];
+        let r = idx.search_with_thread("my account was hacked and I can't log in", &thread, 3, &Feedback::default());
+        assert_eq!(r[0].id, "hacked", "{r:?}");
+        assert!(r[0].matched.iter().all(|m| !m.ends_with("(thread)")), "{:?}", r[0].matched);
+        // The thread's own entry still shows, below.
+        assert!(r.iter().any(|s| s.id == "refund"), "{r:?}");
+    }
+
+    #[test]
+    fn the_thread_sets_the_language_of_a_post_without_stop_words() {
+        let idx = Index::new(&kb());
+        let thread = vec!["¿dónde está mi reembolso? ya pasaron dos semanas".to_string()];
+        let r = idx.search_with_thread("+1", &thread, 3, &Feedback::default());
+        assert_eq!(r[0].id, "reembolso", "{r:?}");
+    }
+
+    #[test]
+    fn tolerates_a_typo() {
+        let idx = Index::new(&kb());
+        let r = idx.search("my acount was hackked", 3, &Feedback::default());
+        assert_eq!(r[0].id, "hacked", "{r:?}");
+        assert!(r[0].matched.contains(&"acount".to_string()), "{:?}", r[0].matched);
+    }
+
+    #[test]
+    fn entries_without_examples_rank_by_their_title() {
+        let mut kb = kb();
+        kb.upsert(entry("warranty", "Warranty claim for a broken device", "Send us the serial number.", &[], &[], "en"));
+        let r = Index::new(&kb).search("my device is broken, can I claim the warranty?", 3, &Feedback::default());
+        assert_eq!(r[0].id, "warranty", "{r:?}");
+    }
+
+    #[test]
+    fn one_edit_apart() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert!(one_edit(&c("withdrawl"), &c("withdraw")));
+        assert!(one_edit(&c("reciept"), &c("receipt")));
+        assert!(one_edit(&c("acount"), &c("account")));
+        assert!(one_edit(&c("card"), &c("cart")));
+        assert!(!one_edit(&c("card"), &c("cash")));
+        assert!(!one_edit(&c("refund"), &c("fund")));
     }
 
     #[test]

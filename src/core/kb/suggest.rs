@@ -116,9 +116,17 @@ pub const PRIVATE_TAG: &str = "dm";
 
 /// The best `k` public replies and articles for a post, filled.
 pub fn suggest(kb: &KnowledgeBase, index: &Index, ctx: &Context, k: usize, feedback: &Feedback) -> Vec<SuggestionView> {
+    suggest_with_thread(kb, index, ctx, &[], k, feedback)
+}
+
+/// The best `k` public replies and articles for a post given the thread above it (the
+/// parent post and earlier replies the page shows), filled. The thread's words count at a
+/// reduced weight ([`super::search::THREAD_WEIGHT`]): a vague reply ("same here, still
+/// nothing") gets the thread's answer, a specific one keeps its own.
+pub fn suggest_with_thread(kb: &KnowledgeBase, index: &Index, ctx: &Context, thread: &[String], k: usize, feedback: &Feedback) -> Vec<SuggestionView> {
     let Some(post) = ctx.post else { return Vec::new() };
     index
-        .search(&post.text, k + 8, feedback)
+        .search_with_thread(&post.text, thread, k + 8, feedback)
         .into_iter()
         .filter_map(|s| kb.get(&s.id).filter(|e| !e.tags.iter().any(|t| t == PRIVATE_TAG)).map(|e| view(e, s.matched, ctx)))
         .take(k)
@@ -179,5 +187,18 @@ mod tests {
         let s = suggest(&kb, &index, &ctx, 5, &Feedback::default());
         assert!(s.iter().all(|v| v.missing.iter().all(|m| m.name != "order.id")));
         assert!(s.iter().all(|v| kb.get(&v.id).is_some_and(|e| !e.tags.iter().any(|t| t == PRIVATE_TAG))), "no private-message entries for a public post");
+    }
+
+    #[test]
+    fn a_vague_reply_gets_the_threads_answer() {
+        let kb = KnowledgeBase::starter();
+        let index = Index::new(&kb);
+        let p = post("Dana Reyes", "same here, still nothing");
+        let ctx = Context { site: Some(SiteId::Facebook), post: Some(&p), ..Context::default() };
+        let thread = vec!["my refund still hasn't arrived after 3 weeks".to_string()];
+        let s = suggest_with_thread(&kb, &index, &ctx, &thread, 3, &Feedback::default());
+        let first = kb.get(&s.first().expect("a suggestion from the thread").id).unwrap();
+        assert_eq!(first.intent.as_deref(), Some("refund"), "{}: {:?}", first.id, s.iter().map(|v| (&v.id, &v.matched)).collect::<Vec<_>>());
+        assert!(s[0].matched.iter().any(|m| m == "refund (thread)"), "{:?}", s[0].matched);
     }
 }

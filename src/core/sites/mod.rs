@@ -157,6 +157,10 @@ pub struct SiteProfile {
     /// Path prefixes of pages that always show posts; finding none there means the
     /// site's markup changed and the agent must be told.
     pub content_paths: Vec<String>,
+    /// Path prefixes of conversation pages, where the first post is the one the others
+    /// answer (a status and its replies): it is the thread above each reply.
+    #[serde(default)]
+    pub thread_paths: Vec<String>,
     /// What the real site uses today, with the date it was checked (documentation).
     pub notes: String,
 }
@@ -237,19 +241,30 @@ impl SiteProfile {
     /// Whether `path` is a page that must show posts. Patterns are path prefixes whose
     /// `*` segments match any one segment ("/*/status/" matches "/maria/status/1").
     pub fn is_content_path(&self, path: &str) -> bool {
-        let segs: Vec<&str> = path.split('/').collect();
-        self.content_paths.iter().any(|pattern| {
-            let pat: Vec<&str> = pattern.split('/').collect();
-            // "/home" must match "/home" and "/home/…"; "/" only the root page itself.
-            if pattern == "/" {
-                return path == "/";
-            }
-            pat.len() <= segs.len()
-                && pat.iter().zip(&segs).enumerate().all(|(i, (p, s))| {
-                    *p == "*" && !s.is_empty() || p == s || (i == pat.len() - 1 && p.is_empty())
-                })
-        })
+        path_matches(&self.content_paths, path)
     }
+
+    /// Whether `path` is a conversation page (see `thread_paths`).
+    pub fn is_thread_path(&self, path: &str) -> bool {
+        path_matches(&self.thread_paths, path)
+    }
+}
+
+/// Whether `path` matches one of `patterns`: path prefixes whose `*` segments match any
+/// one segment ("/*/status/" matches "/maria/status/1").
+fn path_matches(patterns: &[String], path: &str) -> bool {
+    let segs: Vec<&str> = path.split('/').collect();
+    patterns.iter().any(|pattern| {
+        let pat: Vec<&str> = pattern.split('/').collect();
+        // "/home" must match "/home" and "/home/…"; "/" only the root page itself.
+        if pattern == "/" {
+            return path == "/";
+        }
+        pat.len() <= segs.len()
+            && pat.iter().zip(&segs).enumerate().all(|(i, (p, s))| {
+                *p == "*" && !s.is_empty() || p == s || (i == pat.len() - 1 && p.is_empty())
+            })
+    })
 }
 
 /// All built-in profiles, parsed once.
@@ -370,6 +385,14 @@ mod tests {
         let yt = profile(SiteId::Youtube);
         assert_eq!(dm_link(yt, "a", "b", "c"), None);
         assert!(yt.dm.unavailable_reason.as_deref().unwrap_or("").contains("YouTube"));
+    }
+
+    #[test]
+    fn conversation_pages_have_a_thread() {
+        assert!(profile(SiteId::X).is_thread_path("/dana/status/1"));
+        assert!(!profile(SiteId::X).is_thread_path("/home"));
+        assert!(profile(SiteId::Reddit).is_thread_path("/r/AcmeRouters/comments/1ix/title/"));
+        assert!(!profile(SiteId::Youtube).is_thread_path("/watch"), "comments under a video answer the video, not the first comment");
     }
 
     #[test]
