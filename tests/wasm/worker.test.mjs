@@ -37,7 +37,11 @@ test('read_page returns cards with UTF-16-safe strings', () => {
   }, tab, now);
   assert.equal(r.kind, 'overlay');
   assert.equal(r.view.theme, 'light');
-  assert.deepEqual(r.view.cards[0], { key: 't1', author: 'Zoë 👩‍💻', handle: '@zoe', age: '47 min', is_brand: false, label: 'Post by Zoë 👩‍💻 (@zoe), 47 min ago' });
+  const { triage, ...card } = r.view.cards[0];
+  assert.deepEqual(card, { key: 't1', author: 'Zoë 👩‍💻', handle: '@zoe', age: '47 min', is_brand: false, label: 'Post by Zoë 👩‍💻 (@zoe), 47 min ago' });
+  // A customer's post is triaged as it is read: a priority and its reason, age included.
+  assert.ok(Number.isInteger(triage.priority) && triage.priority >= 0 && triage.priority <= 100, JSON.stringify(triage));
+  assert.match(triage.why, /47 min of 60/);
 });
 
 test('malformed messages get a clear error, not a crash', () => {
