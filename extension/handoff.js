@@ -106,7 +106,7 @@
         dm = `${route.reason} The reply points them to ${route.contact}.`;
       }
       if (route.how !== 'fallback') {
-        const o = await send({ kind: 'open_dm', post_key: key, dms_closed: dmsClosed });
+        const o = await send({ kind: 'open_dm', post_key: key });
         if (!o || o.kind !== 'ok') throw new Error(`the acknowledgement is in the reply box, but the private message didn't open: ${(o && o.message) || 'no answer'}`);
       }
       const logged = await send({ kind: 'log_interaction', post_key: key, action: 'handoff', text: r.log, tone_findings: r.tone });

@@ -13,7 +13,7 @@ use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
 use crate::core::posts::{self, Post, RawPost};
 use crate::core::settings::Settings;
 use crate::core::sites::{self, SiteProfile};
-use crate::core::kb::search::{Feedback, Index};
+use crate::core::kb::search::Feedback;
 use crate::core::kb::suggest::{self, SuggestionView};
 use crate::core::kb::{Entry, KnowledgeBase};
 use crate::core::tone::{Checker, PageFinding, ToneContext};
@@ -79,13 +79,9 @@ pub enum Request {
         #[serde(default)]
         dms_closed: bool,
     },
-    /// Open the direct-message composer the hand-off of `post_key` planned (the URL is
-    /// made again here from the site profile, never taken from the page).
-    OpenDm {
-        post_key: String,
-        #[serde(default)]
-        dms_closed: bool,
-    },
+    /// Open the direct-message composer the last `handoff` of `post_key` planned (the
+    /// URL the core made from the site profile, never one from the page).
+    OpenDm { post_key: String },
     /// Post `post_key` has been answered (the CRM says so): it leaves the triage queue.
     MarkAnswered { post_key: String },
     // --- extension pages only ---
@@ -191,13 +187,14 @@ pub struct Worker {
     kb: KnowledgeBase,
     /// Ids of entries that came from the team's imports (not the starter KB).
     imported: std::collections::BTreeSet<String>,
-    index: Index,
     feedback: Feedback,
     pages: HashMap<i64, PageSnapshot>,
     /// Knowledge-base files arriving in parts: upload id -> parts so far.
     uploads: HashMap<u32, Vec<String>>,
-    /// Intent model, weights and targets for scoring posts as they are read.
+    /// Intent model (with the knowledge base's search index), weights and targets.
     triage: Triage,
+    /// The composer URL each prepared hand-off planned, by (tab, post key), until opened.
+    planned_dm: HashMap<(i64, String), String>,
 }
 
 impl Default for Worker {
@@ -219,9 +216,11 @@ pub fn host_and_path(url: &str) -> Option<(&str, &str)> {
 impl Worker {
     pub fn new(settings: Settings) -> Worker {
         let kb = KnowledgeBase::starter();
-        // Settings are validated before they get here; defaults if not.
-        let triage = Triage::new(&kb, settings.triage.clone()).unwrap_or_else(|_| Triage::new(&kb, Default::default()).expect("default triage settings are valid"));
-        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, index: Index::new(&kb), kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new(), uploads: HashMap::new(), triage }
+        // Builds the knowledge base's one search index. Settings are validated before
+        // they get here; defaults if not.
+        let mut triage = Triage::new(&kb, Default::default()).expect("default triage settings are valid");
+        let _ = triage.set_settings(settings.triage.clone());
+        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new(), uploads: HashMap::new(), triage, planned_dm: HashMap::new() }
     }
 
     /// Answers one request. `now_ms` is the wall clock (Unix ms).
@@ -248,15 +247,23 @@ impl Worker {
             Request::Handoff { post_key, dms_closed } => match self.handoff(sender, &post_key, dms_closed) {
                 Ok(plan) => {
                     let tone = self.tone_of(sender, &plan.public_text, &post_key);
+                    if let (Sender::ContentScript { tab_id, .. }, DmRoute::Prefilled { url } | DmRoute::Paste { url }) = (sender, &plan.route) {
+                        self.planned_dm.insert((*tab_id, post_key), url.clone());
+                    }
                     Response::Handoff { log: handoff::log_text(&plan), plan, tone }
                 }
                 Err(message) => Response::Error { message },
             },
-            Request::OpenDm { post_key, dms_closed } => match self.handoff(sender, &post_key, dms_closed).map(|p| p.route) {
-                Ok(DmRoute::Prefilled { url } | DmRoute::Paste { url }) => Response::OpenTab { url },
-                Ok(DmRoute::Fallback { reason, .. }) => Response::Error { message: reason },
-                Err(message) => Response::Error { message },
-            },
+            Request::OpenDm { post_key } => {
+                let planned = match sender {
+                    Sender::ContentScript { tab_id, .. } => self.planned_dm.remove(&(*tab_id, post_key)),
+                    Sender::ExtensionPage => None,
+                };
+                match planned {
+                    Some(url) => Response::OpenTab { url },
+                    None => Response::Error { message: "No private message is planned for this post; press Move to private again.".into() },
+                }
+            }
             Request::MarkAnswered { post_key } => {
                 self.mark_answered(sender, post_key);
                 Response::Ok
@@ -298,9 +305,8 @@ impl Worker {
             Request::SaveSettings { settings } => match settings.validated() {
                 Ok(s) => {
                     self.checker = Checker::new(s.tone.clone());
-                    if let Ok(t) = Triage::new(&self.kb, s.triage.clone()) {
-                        self.triage = t;
-                    }
+                    // Validated with the settings above.
+                    let _ = self.triage.set_settings(s.triage.clone());
                     self.settings = s.clone();
                     Response::Settings { settings: s }
                 }
@@ -391,7 +397,7 @@ impl Worker {
             return Err("Tactful moves conversations to private only on the sites it supports".into());
         };
         let post = self.pages.get(tab_id).and_then(|p| p.posts.iter().find(|p| p.key == post_key)).ok_or("Tactful hasn't read that post yet; try again in a moment")?;
-        let input = handoff::HandoffInput { kb: &self.kb, index: &self.index, post, profile, settings: &self.settings, dms_closed };
+        let input = handoff::HandoffInput { kb: &self.kb, index: self.triage.index(), post, profile, settings: &self.settings, dms_closed };
         handoff::plan(&input).map_err(|e| format!("Can't move this to private: {e}."))
     }
 
@@ -435,7 +441,7 @@ impl Worker {
             given,
         };
         let thread = self.thread_above(*tab_id, profile, post);
-        Response::Suggestions { post_key, items: suggest::suggest_with_thread(&self.kb, &self.index, &ctx, &thread, 3, &self.feedback) }
+        Response::Suggestions { post_key, items: suggest::suggest_with_thread(&self.kb, self.triage.index(), &ctx, &thread, 3, &self.feedback) }
     }
 
     /// The thread above a post as the page shows it: on a conversation page (a status and
@@ -470,11 +476,10 @@ impl Worker {
         let added = entries.len() - updated;
         self.imported.extend(entries.iter().map(|e| e.id.clone()));
         self.kb.upsert_all(entries);
-        self.index = Index::new(&self.kb);
-        // The intents come from the knowledge base too.
-        if let Ok(t) = Triage::new(&self.kb, self.settings.triage.clone()) {
-            self.triage = t;
-        }
+        // One index for suggestions and intents (settings were validated when saved).
+        let mut triage = Triage::new(&self.kb, Default::default()).expect("default triage settings are valid");
+        let _ = triage.set_settings(self.settings.triage.clone());
+        self.triage = triage;
         (added, updated)
     }
 
@@ -517,6 +522,7 @@ impl Worker {
     /// Forgets a closed tab.
     pub fn forget_tab(&mut self, tab_id: i64) {
         self.pages.remove(&tab_id);
+        self.planned_dm.retain(|(tab, _), _| *tab != tab_id);
     }
 }
 
@@ -656,10 +662,13 @@ mod tests {
         assert!(plan.public_text.starts_with("Hi Dana"), "{}", plan.public_text);
         assert!(tone.is_empty(), "the starter acknowledgement passes the tone checks: {tone:?}");
         assert!(log.contains(&plan.public_text) && log.contains(&plan.dm_text));
-        let r = w.handle(Request::OpenDm { post_key: "a".into(), dms_closed: false }, &x, 0);
+        let r = w.handle(Request::OpenDm { post_key: "a".into() }, &x, 0);
         assert!(matches!(&r, Response::OpenTab { url } if url.starts_with("https://x.com/messages/compose?text=")), "{r:?}");
-        // The agent says the customer's messages are closed: no tab, the fallback instead.
-        assert!(matches!(w.handle(Request::OpenDm { post_key: "a".into(), dms_closed: true }, &x, 0), Response::Error { .. }));
+        assert!(matches!(w.handle(Request::OpenDm { post_key: "a".into() }, &x, 0), Response::Error { .. }), "opened once per hand-off");
+        // The agent says the customer's messages are closed: the fallback, nothing to open.
+        let Response::Handoff { plan, .. } = w.handle(Request::Handoff { post_key: "a".into(), dms_closed: true }, &x, 0) else { panic!() };
+        assert!(matches!(plan.route, DmRoute::Fallback { .. }));
+        assert!(matches!(w.handle(Request::OpenDm { post_key: "a".into() }, &x, 0), Response::Error { .. }));
         // YouTube has no private messages.
         let yt = tab("https://www.youtube.com/watch?v=abc");
         w.handle(Request::ReadPage { posts: vec![p], settled: false, background: String::new() }, &yt, 0);

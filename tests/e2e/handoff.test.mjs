@@ -4,23 +4,13 @@
 // takes one, on the clipboard where it doesn't), logs the hand-off in the local CRM and
 // marks the post, also after a reload. YouTube has no private messages: the reply points
 // to the team's contact form and no tab opens.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, extensionPage, ask } from './harness.mjs';
+import { SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, ask, useBrowser } from './harness.mjs';
 
-let server, browser, ext;
+let browser, ext;
 
-before(async () => {
-  server = await startFixtureServer({ port: 0 });
-  browser = await launch({ port: server.port });
-  ext = await extensionPage(browser.context, browser.extensionId);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser({ extPage: true }, (s) => ({ browser, ext } = s));
 
 const editorText = (page) => page.evaluate(() => window.__fixture.editorText().replace(/\n$/, ''));
 const allText = (o) => o.map((x) => x.text).join('\n');

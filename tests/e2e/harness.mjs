@@ -2,6 +2,8 @@
 // the built extension loaded unpacked, and the six sites' real host names mapped to the
 // local HTTPS fixture server, so the manifest's real match patterns are exercised.
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
+import { startFixtureServer } from '../fixtures/server.mjs';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -239,4 +241,25 @@ export async function inContentScript(page, expression) {
   } finally {
     await cdp.detach();
   }
+}
+
+/**
+ * A test file's browser: before its tests, the fixture server and Chromium with dist/
+ * (and an options page when `extPage`), handed to `ready` (which may also seed data);
+ * after them, both closed.
+ * @param {{ extPage?: boolean }} opts @param {(s: { server: any, browser: any, ext: any }) => any} ready
+ */
+export function useBrowser({ extPage = false } = {}, ready = () => {}) {
+  const s = { server: null, browser: null, ext: null };
+  before(async () => {
+    s.server = await startFixtureServer({ port: 0 });
+    s.browser = await launch({ port: s.server.port });
+    if (extPage) s.ext = await extensionPage(s.browser.context, s.browser.extensionId);
+    await ready(s);
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+  });
+  return s;
 }

@@ -1,22 +1,12 @@
 // End-to-end: the built extension, loaded unpacked in Debian's Chromium, on the six
 // fixture sites served under their real host names with CSPs modelled on the real ones.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, extensionPage, ask, tabIdOf, cardName, inContentScript, overlayStyle } from './harness.mjs';
+import { SITES, expected, siteUrl, overlays, waitForOverlays, postCards, extensionPage, ask, tabIdOf, cardName, inContentScript, overlayStyle, useBrowser } from './harness.mjs';
 
-let server, browser, ext;
+let browser, ext;
 
-before(async () => {
-  server = await startFixtureServer({ port: 0 });
-  browser = await launch({ port: server.port });
-  ext = await extensionPage(browser.context, browser.extensionId);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser({ extPage: true }, (s) => ({ browser, ext } = s));
 
 test('service worker runs the wasm core', async () => {
   assert.match(browser.worker.url(), /^chrome-extension:\/\/[a-p]{32}\/background\.js$/);

@@ -2,24 +2,21 @@
 // with the tier a care lead would give it) arrive on the X fixture as the page renders
 // them; every post gets a priority badge, the side panel lists them most urgent first,
 // Alt+N walks them from the top, and a post the CRM says was answered leaves the queue.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, ROOT, expected, siteUrl, overlays, waitForOverlays, postCards, extensionPage, ask, tabIdOf } from './harness.mjs';
+import { ROOT, expected, siteUrl, overlays, waitForOverlays, postCards, extensionPage, ask, tabIdOf, useBrowser } from './harness.mjs';
 
 const FEED = JSON.parse(readFileSync(join(ROOT, 'tests/e2e/data/triage_feed.json'), 'utf8')).posts;
-let server, browser, ext;
+let browser, ext;
 
 // The X fixture numbers added posts from 1 in order: the permalink of feed post i.
 const permalink = (i) => `https://x.com/${FEED[i].handle}/status/18900000000${10000000 + i + 1}`;
 const ANSWERED = FEED.findIndex((p) => p.handle === 'sofia_r');
 
-before(async () => {
-  server = await startFixtureServer({ port: 0 });
-  browser = await launch({ port: server.port });
-  ext = await extensionPage(browser.context, browser.extensionId);
+useBrowser({ extPage: true }, async (s) => {
+  ({ browser, ext } = s);
   // The CRM already has the team's reply to one feed post.
   const now = Date.now();
   const p = FEED[ANSWERED];
@@ -33,11 +30,6 @@ before(async () => {
     tickets: [], notes: [],
   } });
   assert.equal(r.kind, 'crm_imported', JSON.stringify(r));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 test('a 50-post feed is scored as it arrives and queued most urgent first', async () => {

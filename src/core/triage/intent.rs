@@ -69,6 +69,12 @@ impl IntentModel {
         IntentModel { index: Index::new(kb), intent_of }
     }
 
+    /// The search index the votes use (also the worker's index for suggestions: one
+    /// index per knowledge base).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
     /// Votes on the post's intent, falling back on the other signals when the knowledge
     /// base is silent or unsure.
     pub fn classify(&self, clues: &Clues) -> Intent {

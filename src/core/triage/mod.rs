@@ -162,6 +162,18 @@ impl Triage {
         &self.settings
     }
 
+    /// New weights or targets, keeping the prepared knowledge base.
+    pub fn set_settings(&mut self, settings: TriageSettings) -> Result<(), TriageError> {
+        settings.validate()?;
+        self.settings = settings;
+        Ok(())
+    }
+
+    /// The knowledge base's search index (shared with reply suggestions).
+    pub fn index(&self) -> &crate::core::kb::search::Index {
+        self.intents.index()
+    }
+
     /// Scores one post at `now_ms` (Unix ms).
     pub fn score(&self, post: &PostInput, now_ms: i64) -> TriageReport {
         let w = &self.settings.weights;
