@@ -103,6 +103,9 @@ export async function enqueue(/** @type {any[]} */ ops, /** @type {number} */ no
 }
 
 let pumping = /** @type {Promise<void> | null} */ (null);
+/** While the worker lives, a timer retries on time; the alarm wakes a worker that slept
+ * (and packed extensions may not fire alarms sooner than 30 s). */
+let retryTimer = /** @type {any} */ (null);
 
 /** Delivers what is due, one pass at a time; schedules the next retry on an alarm. */
 export function pump() {
@@ -121,7 +124,12 @@ export function pump() {
         await setSetting('outbox', o);
       }
       const next = crm_outbox_status(await loadOutbox(), c.short_name, Date.now()).next_due_at;
-      if (next != null) await chrome.alarms.create(ALARM, { when: Math.max(next, Date.now() + 1000) });
+      if (next != null) {
+        const when = Math.max(next, Date.now() + 1000);
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(pump, when - Date.now());
+        await chrome.alarms.create(ALARM, { when });
+      }
     } finally {
       pumping = null;
     }

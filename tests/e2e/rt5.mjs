@@ -29,6 +29,7 @@ export async function startRt() {
   let child = null;
   const rt = {
     url, port,
+    get running() { return child !== null; },
     async start() {
       const log = openSync(join(dir, 'rt.log'), 'a');
       child = spawn(RT_SERVER, ['--port', String(port)], { env: { ...process.env, TACTFUL_RT_PORT: String(port), TACTFUL_RT_DB: db }, detached: true, stdio: ['ignore', log, log] });

@@ -54,6 +54,9 @@ pub struct Status {
     pub waiting: usize,
     /// Seconds until the next retry, when something waits on a retry.
     pub retry_in_s: Option<u64>,
+    /// A write is on its way to the CRM right now.
+    #[serde(default)]
+    pub sending: bool,
     /// Refused writes: (seq, what, why).
     pub failed: Vec<(u64, String, CrmError)>,
     /// The last transient error, to show why we are waiting.
@@ -70,9 +73,13 @@ impl Status {
         if self.waiting > 0 {
             let n = self.waiting;
             let s = if n == 1 { "change" } else { "changes" };
-            parts.push(match self.retry_in_s {
-                Some(0) | None => format!("{n} {s} waiting for {crm} — sending"),
-                Some(t) => format!("{n} {s} waiting for {crm} — retrying in {t} s"),
+            // "sending" only while a request is out: a due write whose retry timer hasn't
+            // fired yet is about to go, which is different from being on the wire.
+            parts.push(match (self.sending, self.retry_in_s) {
+                (true, _) => format!("{n} {s} waiting for {crm} — sending"),
+                (false, Some(0)) => format!("{n} {s} waiting for {crm} — retrying now"),
+                (false, Some(t)) => format!("{n} {s} waiting for {crm} — retrying in {t} s"),
+                (false, None) => format!("{n} {s} waiting for {crm} behind a refused change"),
             });
         }
         if !self.failed.is_empty() {
@@ -216,6 +223,7 @@ impl Outbox {
         Status {
             waiting: waiting.len(),
             retry_in_s,
+            sending: self.entries.iter().any(|e| e.in_flight),
             failed: self.entries.iter().filter(|e| e.failed).map(|e| (e.seq, e.op.describe(), e.last_error.clone().unwrap_or(CrmError::Timeout))).collect(),
             last_error,
         }
@@ -268,6 +276,22 @@ mod tests {
         assert_eq!(again.len(), 1);
         assert_eq!(text(&again[0].op), "d1");
         assert!(again[0].maybe_done, "a second attempt checks before writing");
+    }
+
+    #[test]
+    fn summary_says_sending_only_while_a_request_is_out() {
+        let mut o = Outbox::new("dev");
+        o.enqueue(note("dana", "d1"), 0);
+        o.enqueue(note("dana", "d2"), 0);
+        assert_eq!(o.status(0).summary("RT").unwrap(), "2 changes waiting for RT — retrying now");
+        let d = o.take_due(0);
+        assert_eq!(o.status(0).summary("RT").unwrap(), "2 changes waiting for RT — sending");
+        o.complete(d[0].seq, Err(CrmError::Timeout), 0);
+        let later = o.next_due_at().unwrap() + 5_000;
+        assert_eq!(o.status(later).summary("RT").unwrap(), "2 changes waiting for RT — retrying now", "due, timer not fired yet");
+        let d = o.take_due(later);
+        o.complete(d[0].seq, Err(CrmError::Rejected { status: 422, reason: "no".into() }), later);
+        assert_eq!(o.status(later).summary("RT").unwrap(), "1 change waiting for RT behind a refused change; 1 refused by RT, needs you");
     }
 
     #[test]
