@@ -150,7 +150,7 @@ rip -2.0, joke -1.0, dropped -1.0, dropping -1.0, disconnects -1.5, disconnected
 sick of -2.5, tired of -1.9, fed up -2.5, let down -2.0, let me down -2.3, rip off -2.5, ripped off -2.5, waste of -2.0,
 never again -2.5, on hold -1.5, double charged -2.0, charged twice -2.0, a joke -2.0, what a joke -2.5, killing me -1.5,
 piece of crap -2.8, piss off -2.5, pissed off -3.0, kiss my ass -2.5, shut up -1.5, don't care -1.0, dont care -1.0,
-no idea -0.5, out of control -1.5, just fix it -1.5, no questions asked 1.5, aucune réponse -1.8, sans réponse -1.8,
+no idea -0.5, out of control -1.5, dead on arrival -2.0, dead zone 0, dead zones 0, dead spot 0, dead spots 0, just fix it -1.5, no questions asked 1.5, aucune réponse -1.8, sans réponse -1.8,
 sin respuesta -1.8, sigo esperando -1.5, nadie -1.0, no longer -0.8, chopping block -1.5, wiped out -1.5, give up -1.2, gave up -1.2, piece of junk -2.5, not working -1.5, stopped working -1.8, doesn't work -1.5, does not work -1.5,
 didn't work -1.3, won't work -1.5, no one -1.0, no response -1.8, no reply -1.8, no answer -1.5, caught fire -2.5, burst into flames -2.8,
 # sarcasm a customer means as a complaint
@@ -249,11 +249,22 @@ const EMOTICONS: &[(&str, f32)] = &[
     ("=p", 1.2), ("=D", 2.3), ("O_o", -0.5), ("o_O", -0.5), ("o.O", -0.5), ("O.o", -0.5), ("o.o", -0.5), ("0_o", -0.5),
 ];
 
-/// The word list, parsed once.
+/// What a word does to the words after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Negator,
+    Booster,
+    Dampener,
+    Contrast,
+}
+
+/// The word lists, parsed once.
 struct Lexicon {
     valence: HashMap<String, f32>,
     /// Idioms by first word, longest first.
     idioms: HashMap<String, Vec<(Vec<String>, f32)>>,
+    /// One lookup per word instead of a scan of each list.
+    roles: HashMap<&'static str, Role>,
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -278,7 +289,12 @@ fn lexicon() -> &'static Lexicon {
         for list in idioms.values_mut() {
             list.sort_by_key(|(ws, _)| std::cmp::Reverse(ws.len()));
         }
-        Lexicon { valence, idioms }
+        let mut roles = HashMap::new();
+        // Later lists win: "no" and "ni" are negators first.
+        for (list, role) in [(DAMPENERS, Role::Dampener), (BOOSTERS, Role::Booster), (CONTRASTS, Role::Contrast), (NEGATORS, Role::Negator)] {
+            roles.extend(list.iter().map(|w| (*w, role)));
+        }
+        Lexicon { valence, idioms, roles }
     })
 }
 
@@ -286,6 +302,7 @@ fn lexicon() -> &'static Lexicon {
 /// knows, if any.
 struct Token {
     key: String,
+    role: Option<Role>,
     elongated: bool,
     caps: bool,
     /// Sentence and clause numbers: negation stops at a clause, sarcasm at a sentence.
@@ -296,7 +313,7 @@ struct Token {
 }
 
 fn known(lex: &Lexicon, w: &str) -> bool {
-    lex.valence.contains_key(w) || lex.idioms.contains_key(w) || [NEGATORS, BOOSTERS, DAMPENERS, CONTRASTS].iter().any(|l| l.contains(&w))
+    lex.valence.contains_key(w) || lex.idioms.contains_key(w) || lex.roles.contains_key(w)
 }
 
 /// Collapses runs of three or more of a letter to `keep` of them.
@@ -373,7 +390,8 @@ fn tokens(text: &str, ws: Vec<Word>) -> Vec<Token> {
         } else {
             (w.norm, false)
         };
-        out.push(Token { key, elongated, caps, sentence, clause, question: false });
+        let role = lex.roles.get(key.as_str()).copied();
+        out.push(Token { key, role, elongated, caps, sentence, clause, question: false });
     }
     if text[prev_end..].contains('?') {
         mark_question(&mut out, sentence);
@@ -434,7 +452,7 @@ fn valence(text: &str) -> f32 {
     let mut skip_to = 0;
     // Words inside a matched idiom: "don't" in "don't care" negates nothing after it.
     let mut in_idiom = vec![false; t.len()];
-    let contrast = t.iter().position(|x| CONTRASTS.contains(&x.key.as_str()));
+    let contrast = t.iter().position(|x| x.role == Some(Role::Contrast));
     for i in 0..t.len() {
         if i < skip_to {
             continue;
@@ -467,13 +485,13 @@ fn valence(text: &str) -> f32 {
             if in_idiom[j] {
                 continue;
             }
-            let k = t[j].key.as_str();
-            if NEGATORS.contains(&k) && !(k == "no" && t[j].elongated) {
-                negated = true;
-            } else if BOOSTERS.contains(&k) && idiom.is_none() {
-                v *= if d == 1 { if t[j].elongated || t[j].caps { 1.45 } else { 1.3 } } else { 1.15 };
-            } else if DAMPENERS.contains(&k) || (k == "of" && j > 0 && matches!(t[j - 1].key.as_str(), "kind" | "sort")) {
-                v *= if d == 1 { 0.7 } else { 0.85 };
+            match t[j].role {
+                Some(Role::Negator) if !(t[j].key == "no" && t[j].elongated) => negated = true,
+                Some(Role::Booster) if idiom.is_none() => v *= if d == 1 { if t[j].elongated || t[j].caps { 1.45 } else { 1.3 } } else { 1.15 },
+                // "kind of" / "sort of" dampen too.
+                Some(Role::Dampener) => v *= if d == 1 { 0.7 } else { 0.85 },
+                None if t[j].key == "of" && j > 0 && matches!(t[j - 1].key.as_str(), "kind" | "sort") => v *= if d == 1 { 0.7 } else { 0.85 },
+                _ => {}
             }
         }
         // Mild customer-care words are topics more than moods: "no refund" and "not
@@ -553,7 +571,7 @@ fn sarcasm(text: &str, t: &[Token], scored: &mut [(usize, f32)]) {
         // "love how …" / "love that …" / "love it when …" followed by a complaint
         let love_how = matches!(k, "love" | "loving" | "gotta") && t.get(i + 1).is_some_and(|n| matches!(n.key.as_str(), "how" | "that" | "it" | "when")) && negative_after(i, &snapshot);
         // "Encore un colis perdu, bravo Acme": applause after a complaint.
-        let applause = (APPLAUSE.contains(&k) || APPLAUSE_IDIOMS.iter().any(|[a, b]| *a == k && t.get(i + 1).is_some_and(|n| n.key == *b))) && snapshot.iter().any(|&(j, w)| j < i && w <= -1.0 && t[i].sentence - t[j].sentence <= 1 && !t[j..i].iter().any(|x| CONTRASTS.contains(&x.key.as_str())));
+        let applause = (APPLAUSE.contains(&k) || APPLAUSE_IDIOMS.iter().any(|[a, b]| *a == k && t.get(i + 1).is_some_and(|n| n.key == *b))) && snapshot.iter().any(|&(j, w)| j < i && w <= -1.0 && t[i].sentence - t[j].sentence <= 1 && !t[j..i].iter().any(|x| x.role == Some(Role::Contrast)));
         if eye_roll || another || ruin || trouble || love_how || applause {
             *v = -0.9 * *v;
         }

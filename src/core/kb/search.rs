@@ -87,6 +87,12 @@ const STOP: &[&str] = &[
     "der", "die", "das", "und", "ist", "ich", "mein", "meine", "nicht", "mit", "für", "auf", "ein", "eine", "nichts", "etwas", "niemand", "jemand",
 ];
 
+/// Whether a word is a stop word (a set: the list is long, and every word is checked).
+fn is_stop(word: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP.iter().copied().collect()).contains(word)
+}
+
 /// One word of a text for ranking.
 struct Token {
     /// Its stem (or, for a typo, the stem it was corrected to).
@@ -105,13 +111,8 @@ fn tokens(text: &str, stem: Option<&Stemmer>) -> Vec<Token> {
         .into_iter()
         .filter(|w| !text[..w.span.start].ends_with('@'))
         .filter(|w| w.norm.chars().count() > 1 || w.norm.chars().all(|c| c.is_ascii_digit()))
-        .map(|w| Token { term: stem.map_or_else(|| w.norm.clone(), |s| s.stem(&w.norm).into_owned()), stop: STOP.contains(&w.norm.as_str()), surface: w.norm, weight: 1.0 })
+        .map(|w| Token { term: stem.map_or_else(|| w.norm.clone(), |s| s.stem(&w.norm).into_owned()), stop: is_stop(&w.norm), surface: w.norm, weight: 1.0 })
         .collect()
-}
-
-/// Stemmed terms of a text without stop words, each with the word it came from (BM25F).
-fn terms(text: &str, stem: Option<&Stemmer>) -> Vec<(String, String)> {
-    tokens(text, stem).into_iter().filter(|t| !t.stop).map(|t| (t.term, t.surface)).collect()
 }
 
 /// The key of an example-vector feature: a stemmed word, or a pair of them (FNV-1a, then
@@ -213,6 +214,11 @@ fn one_edit(a: &[char], b: &[char]) -> bool {
     a[same + 1..] == b[same + 1..] || (same + 1 < a.len() && a[same] == b[same + 1] && a[same + 1] == b[same] && a[same + 2..] == b[same + 2..])
 }
 
+/// How the vocabulary is sorted for typos: first letter, then length in letters.
+fn typo_key(t: &str) -> (char, usize) {
+    (t.chars().next().unwrap_or('\0'), t.chars().count())
+}
+
 /// The idf of an example-vector feature in `df` of `n` example questions.
 fn idf(n: usize, df: usize) -> f32 {
     ((n as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
@@ -234,6 +240,9 @@ struct Posting {
     doc: u32,
     tf: [u16; FIELDS],
 }
+
+/// An example question a feature occurs in, and its weight there before idf.
+type Occurrence = (u32, f32);
 
 /// A ranked suggestion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -264,11 +273,11 @@ pub struct Index {
     examples: Vec<(u32, f32)>,
     /// Example-vector features -> their range in `occurrences`.
     features: FeatureMap<(u32, u32)>,
-    /// Per feature, in example order: (example, weight before idf).
-    occurrences: Vec<(u32, f32)>,
+    /// Per feature, in example order.
+    occurrences: Vec<Occurrence>,
     /// Naive Bayes: all entries' example features, summed.
     mass: f32,
-    /// Per language, its entries' terms sorted, for typos.
+    /// Per language, its entries' terms sorted by first letter and length, for typos.
     vocab: Vec<Vec<String>>,
 }
 
@@ -291,34 +300,30 @@ impl Index {
                 }
             };
             let stem = stemmer(&e.language);
-            let fields = [e.title.clone(), e.tags.join(" ").replace(['_', '-'], " "), e.examples.join("\n"), e.body.clone()];
+            // Each example question is read once, for the examples field and its vector.
+            let asked: Vec<Vec<Token>> = e.examples.iter().map(|x| tokens(x, stem.as_ref())).collect();
+            let fields = [tokens(&e.title, stem.as_ref()), tokens(&e.tags.join(" ").replace(['_', '-'], " "), stem.as_ref()), Vec::new(), tokens(&e.body, stem.as_ref())];
             let mut tf: HashMap<String, [u16; FIELDS]> = HashMap::new();
             let mut len = [0u32; FIELDS];
-            for (f, text) in fields.iter().enumerate() {
-                let ts = terms(text, stem.as_ref());
-                len[f] = ts.len() as u32;
-                total[f] += ts.len() as u64;
-                for (t, _) in ts {
-                    let slot = &mut tf.entry(t).or_insert([0; FIELDS])[f];
+            for (f, ts) in fields.iter().enumerate() {
+                let ts: Vec<&Token> = if f == 2 { asked.iter().flatten().collect() } else { ts.iter().collect() };
+                for t in ts.into_iter().filter(|t| !t.stop) {
+                    len[f] += 1;
+                    let slot = &mut tf.entry(t.term.clone()).or_insert([0; FIELDS])[f];
                     *slot = slot.saturating_add(1);
                 }
+                total[f] += len[f] as u64;
             }
             for (t, counts) in tf {
-                match postings.get_mut(&t) {
-                    Some(list) => list.push(Posting { doc: i as u32, tf: counts }),
-                    None => {
-                        vocab[lang].push(t.clone());
-                        postings.insert(t, vec![Posting { doc: i as u32, tf: counts }]);
-                    }
-                }
+                postings.entry(t).or_default().push(Posting { doc: i as u32, tf: counts });
             }
-            // Example questions; the title stands in for an entry without any.
-            let title = [e.title.clone()];
-            for ex in if e.examples.is_empty() { &title[..] } else { &e.examples[..] } {
+            // Example questions' vectors; the title stands in for an entry without any.
+            let title = if asked.is_empty() { vec![tokens(&e.title, stem.as_ref())] } else { Vec::new() };
+            for ex in if asked.is_empty() { &title } else { &asked } {
                 let id = examples.len() as u32;
                 examples.push((i as u32, 0.0));
                 let mut fs = FeatureMap::default();
-                add_features(&tokens(ex, stem.as_ref()), &mut fs);
+                add_features(ex, &mut fs);
                 for (f, w) in fs {
                     lists.entry(f).or_default().push((id, w));
                 }
@@ -367,8 +372,19 @@ impl Index {
             features.insert(f, (occurrences.len() as u32, list.len() as u32));
             occurrences.extend(list);
         }
+        let mut seen = vec![false; vocab.len()];
+        for (t, list) in &postings {
+            seen.iter_mut().for_each(|s| *s = false);
+            for p in list {
+                let l = docs[p.doc as usize].lang as usize;
+                if !seen[l] {
+                    seen[l] = true;
+                    vocab[l].push(t.clone());
+                }
+            }
+        }
         for v in &mut vocab {
-            v.sort_unstable();
+            v.sort_unstable_by(|a, b| (typo_key(a), a).cmp(&(typo_key(b), b)));
         }
         let n = docs.len().max(1) as f32;
         let avg = std::array::from_fn(|f| (total[f] as f32 / n).max(1.0));
@@ -387,16 +403,15 @@ impl Index {
     /// The commonest term of language `lang` one edit away from `term`, sharing its first
     /// letter (typos rarely hit the first one).
     fn correct(&self, lang: usize, term: &str) -> Option<&str> {
-        let first = term.chars().next()?;
-        let vocab = &self.vocab[lang];
-        let from = vocab.partition_point(|t| t.as_str() < &term[..first.len_utf8()]);
         let a: Vec<char> = term.chars().collect();
+        let first = *a.first()?;
+        // The vocabulary is sorted by first letter and length: only lengths ±1 are read.
+        let vocab = &self.vocab[lang];
+        let from = vocab.partition_point(|t| typo_key(t) < (first, a.len().saturating_sub(1)));
+        let to = vocab.partition_point(|t| typo_key(t) <= (first, a.len() + 1));
         let mut b: Vec<char> = Vec::new();
         let mut best: Option<(usize, &str)> = None;
-        for t in vocab[from..].iter().take_while(|t| t.starts_with(first)) {
-            if t.len().abs_diff(term.len()) > 4 {
-                continue;
-            }
+        for t in &vocab[from..to.max(from)] {
             b.clear();
             b.extend(t.chars());
             if b.len() < 3 || !one_edit(&a, &b) {
@@ -446,7 +461,7 @@ impl Index {
                 own.score[i] += weight * context.score[i];
                 let h = context.hits[i];
                 if h != 0 {
-                    own.hits[i] |= map.iter().enumerate().filter(|(b, _)| h & (1 << b) != 0).fold(0, |acc, (_, &to)| acc | 1u64 << to);
+                    own.hits[i] |= map.iter().take(64).enumerate().filter(|(b, _)| h & (1 << b) != 0).fold(0, |acc, (_, &to)| acc | 1u64 << to);
                 }
             }
         }
@@ -514,7 +529,7 @@ impl Index {
                 let mut toks = tokens(text, stem.as_ref());
                 for t in &mut toks {
                     let typo = !t.stop && t.surface.chars().count() >= 4 && t.surface.chars().all(char::is_alphabetic);
-                        if typo && !self.postings.contains_key(&t.term) && !self.features.contains_key(&feature_key(&t.term, None)) {
+                    if typo && !self.postings.contains_key(&t.term) && !self.features.contains_key(&feature_key(&t.term, None)) {
                         if let Some(c) = self.correct(li, &t.term) {
                             t.term = c.to_string();
                             t.weight = TYPO_WEIGHT;
@@ -554,7 +569,8 @@ impl Index {
             }
             // The query as a unit tf-idf vector over the features the examples have.
             let n_ex = self.examples.len();
-            let known: Vec<(&[(u32, f32)], f32, f32)> = vector
+            // (occurrences, weight before idf, idf)
+            let known: Vec<(&[Occurrence], f32, f32)> = vector
                 .iter()
                 .filter_map(|(f, &w)| self.features.get(f).map(|&(at, len)| (&self.occurrences[at as usize..(at + len) as usize], w, idf(n_ex, len as usize))))
                 .collect();
@@ -725,6 +741,14 @@ mod tests {
         assert!(r[0].matched.iter().all(|m| !m.ends_with("(thread)")), "{:?}", r[0].matched);
         // The thread's own entry still shows, below.
         assert!(r.iter().any(|s| s.id == "refund"), "{r:?}");
+    }
+
+    #[test]
+    fn a_long_thread_is_fine() {
+        let idx = Index::new(&kb());
+        let long: Vec<String> = (0..40).map(|i| format!("word{i} other{i} refund thing{i}")).collect();
+        let r = idx.search_with_thread("where is my order", &long, 3, &Feedback::default());
+        assert_eq!(r[0].id, "track", "{r:?}");
     }
 
     #[test]

@@ -37,8 +37,10 @@ const VOTE_FLOOR: f32 = 0.4;
 /// BM25 score at which the match itself is "half sure"; scores well above it are strong
 /// matches (several rare words shared).
 const HALF_SURE: f32 = 4.0;
-/// Below this confidence the knowledge base's answer yields to the praise fallback.
-const UNSURE: f32 = 0.25;
+/// Below this confidence the knowledge base's answer yields to the praise fallback: a
+/// happy post that shares a word or two with a problem article ("the camera's night mode
+/// is sick") is praise.
+const PRAISE_OVER: f32 = 0.5;
 
 /// The knowledge base prepared for intent votes: its search index and each entry's
 /// intent. Build once per knowledge-base change.
@@ -81,11 +83,12 @@ impl IntentModel {
         if clues.spam {
             return Intent { name: SPAM.into(), confidence: 0.9 };
         }
-        let voted = self.vote(clues.text);
+        // A post with a problem is not praise, whatever words it shares with a thank-you.
+        let voted = self.vote(clues.text, if clues.problem { &[PRAISE] } else { &[] });
         // A thank-you the knowledge base is unsure about is praise, whatever word it shares
         // with an article ("love the new router" is not a router question).
         let praise = clues.sentiment.label == Label::Positive && !clues.problem && !is_question(clues.text);
-        if praise && voted.as_ref().is_none_or(|v| v.confidence < UNSURE) {
+        if praise && voted.as_ref().is_none_or(|v| v.confidence < PRAISE_OVER) {
             return Intent { name: PRAISE.into(), confidence: clues.sentiment.score.clamp(0.3, 0.9) };
         }
         match voted {
@@ -95,16 +98,18 @@ impl IntentModel {
         }
     }
 
-    /// The knowledge base's vote alone.
-    pub fn vote(&self, text: &str) -> Option<Intent> {
+    /// The knowledge base's vote alone, leaving out entries of the `excluded` intents.
+    pub fn vote(&self, text: &str, excluded: &[&str]) -> Option<Intent> {
         let ranked = self.index.search(text, VOTERS, &Feedback::default());
-        let best = ranked.first()?.score;
+        let name = |id: &'_ str| -> String { self.intent_of.get(id).cloned().unwrap_or_else(|| id.to_string()) };
+        let ranked: Vec<(String, f32)> = ranked.into_iter().map(|s| (name(&s.id), s.score)).filter(|(n, _)| !excluded.contains(&n.as_str())).collect();
+        let best = ranked.first()?.1;
         let mut tally: Vec<(&str, f32)> = Vec::new();
-        for s in ranked.iter().filter(|s| s.score >= best * VOTE_FLOOR) {
-            let name = self.intent_of.get(&s.id).map_or(s.id.as_str(), String::as_str);
+        for (name, score) in ranked.iter().filter(|(_, s)| *s >= best * VOTE_FLOOR) {
+            let (name, score) = (name.as_str(), *score);
             match tally.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, w)) => *w += s.score,
-                None => tally.push((name, s.score)),
+                Some((_, w)) => *w += score,
+                None => tally.push((name, score)),
             }
         }
         let total: f32 = tally.iter().map(|(_, w)| w).sum();
@@ -155,6 +160,12 @@ mod tests {
     }
 
     #[test]
+    fn a_post_with_a_problem_is_never_praise() {
+        let i = starter().classify(&clues("My new kettle started smoking and my kid was right next to it 😱"));
+        assert_ne!(i.name, PRAISE, "{i:?}");
+    }
+
+    #[test]
     fn falls_back_on_praise_question_and_other() {
         let m = starter();
         assert_eq!(m.classify(&clues("You are all wonderful 😍")).name, PRAISE);
@@ -185,7 +196,8 @@ mod tests {
         kb.upsert(entry("card_arrival", &[], &["when will my card arrive", "card still not here"]));
         kb.upsert(entry("4711", &["exchange_rate"], &["what exchange rate do you use", "bad rate on my transfer"]));
         let m = IntentModel::new(&kb);
-        assert_eq!(m.vote("my card has not arrived yet").map(|i| i.name).as_deref(), Some("card_arrival"));
-        assert_eq!(m.vote("which exchange rate applies").map(|i| i.name).as_deref(), Some("exchange_rate"));
+        assert_eq!(m.vote("my card has not arrived yet", &[]).map(|i| i.name).as_deref(), Some("card_arrival"));
+        assert_eq!(m.vote("which exchange rate applies", &[]).map(|i| i.name).as_deref(), Some("exchange_rate"));
+        assert_eq!(m.vote("my card has not arrived yet, bad exchange rate", &["card_arrival"]).map(|i| i.name).as_deref(), Some("exchange_rate"));
     }
 }
