@@ -1,7 +1,7 @@
 // Tactful's service worker: loads the Rust core (wasm) and forwards every message to it.
 // The core runs here, not in content scripts, because x.com and facebook.com send a CSP
 // without 'wasm-unsafe-eval' and Chrome then refuses to compile wasm in a content script.
-import init, { worker_start, worker_handle, worker_forget_tab } from './pkg/tactful.js';
+import init, { worker_start, worker_handle, worker_forget_tab, worker_index_step } from './pkg/tactful.js';
 import * as crm from './crm-store.js';
 import * as remote from './crm-remote.js';
 
@@ -16,8 +16,29 @@ const ready = (async () => {
   const kb = await crm.getSetting('kb').catch(() => undefined);
   const feedback = await crm.getSetting('feedback').catch(() => undefined);
   worker_start(settings, performance.now() - t0, kb ?? [], feedback);
+  indexInSlices();
   await remote.resume();
 })();
+
+let indexing = false;
+
+/** A large knowledge base is indexed in slices of about 40 ms, with messages answered in
+ * between (by the previous knowledge base until the new one is ready). */
+async function indexInSlices() {
+  if (indexing) return;
+  indexing = true;
+  try {
+    for (;;) {
+      const start = performance.now();
+      let p;
+      do p = worker_index_step(50); while (p && p.done < p.total && performance.now() - start < 40);
+      if (!p || p.done >= p.total) return;
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  } finally {
+    indexing = false;
+  }
+}
 
 /** Who sent a message, from what Chrome (not the message) says. */
 function senderOf(sender) {
@@ -90,6 +111,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
       if (response.kind === 'kb_imported') {
         await crm.setSetting('kb', response.imported);
         response = { ...response, imported: response.imported.length };
+        if (response.indexing) indexInSlices();
       }
       if (msg.kind === 'save_settings' && response.kind === 'settings') {
         await chrome.storage.local.set({ settings: response.settings });

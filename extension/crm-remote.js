@@ -95,10 +95,28 @@ async function loadOutbox() {
   return (await getSetting('outbox')) ?? crm_outbox_new(crypto.randomUUID().slice(0, 8));
 }
 
+let outboxLock = /** @type {Promise<unknown>} */ (Promise.resolve());
+
+/**
+ * Changes the stored outbox with `change` (synchronous: outbox in, `[outbox, result]`
+ * out), one change at a time: enqueue and delivery both read, change and write it back
+ * across awaits, and interleaved they would lose a write.
+ * @template T @param {(o: any) => [any, T]} change @returns {Promise<T>}
+ */
+function changeOutbox(change) {
+  const run = outboxLock.then(async () => {
+    const [outbox, result] = change(await loadOutbox());
+    await setSetting('outbox', outbox);
+    return result;
+  });
+  outboxLock = run.catch(() => {});
+  return run;
+}
+
 /** Queues writes durably, then tries to deliver. */
 export async function enqueue(/** @type {any[]} */ ops, /** @type {number} */ now) {
   if (!(await config())) return;
-  await setSetting('outbox', crm_outbox_enqueue(await loadOutbox(), ops, now));
+  await changeOutbox((o) => [crm_outbox_enqueue(o, ops, now), null]);
   pump();
 }
 
@@ -114,14 +132,17 @@ export function pump() {
       const c = await config();
       if (!c) return;
       for (;;) {
-        const { outbox, deliveries } = crm_outbox_take_due(await loadOutbox(), Date.now());
-        // Persisted before sending: a worker killed mid-request retries as "maybe done".
-        await setSetting('outbox', outbox);
+        // Persisted (in flight) before sending: a worker killed mid-request retries as "maybe done".
+        const deliveries = await changeOutbox((o) => {
+          const { outbox, deliveries } = crm_outbox_take_due(o, Date.now());
+          return [outbox, deliveries];
+        });
         if (!deliveries.length) break;
         const results = await Promise.all(deliveries.map((/** @type {any} */ d) => crm_deliver(c.config, d, fetcher).catch((/** @type {any} */ e) => ({ kind: 'bad_response', detail: String(e) }))));
-        let o = await loadOutbox();
-        deliveries.forEach((/** @type {any} */ d, /** @type {number} */ i) => { o = crm_outbox_complete(o, d.seq, results[i], Date.now()); });
-        await setSetting('outbox', o);
+        await changeOutbox((o) => {
+          deliveries.forEach((/** @type {any} */ d, /** @type {number} */ i) => { o = crm_outbox_complete(o, d.seq, results[i], Date.now()); });
+          return [o, null];
+        });
       }
       const next = crm_outbox_status(await loadOutbox(), c.short_name, Date.now()).next_due_at;
       if (next != null) {
@@ -146,21 +167,19 @@ export async function status() {
 
 /** The agent discards a refused write or sends it again. */
 export async function resolve(/** @type {number} */ seq, /** @type {boolean} */ retry) {
-  await setSetting('outbox', crm_outbox_resolve(await loadOutbox(), seq, retry, Date.now()));
+  await changeOutbox((o) => [crm_outbox_resolve(o, seq, retry, Date.now()), null]);
   pump();
 }
 
 /** Sends waiting writes now instead of at their next retry. */
 export async function sendNow() {
-  const o = await getSetting('outbox');
-  if (o) await setSetting('outbox', crm_outbox_send_now(o, Date.now()));
+  await changeOutbox((o) => [crm_outbox_send_now(o, Date.now()), null]);
   await pump();
 }
 
 /** After the worker (re)starts: in-flight writes wait again, then delivery resumes. */
 export async function resume() {
-  const o = await getSetting('outbox');
-  if (o) await setSetting('outbox', crm_outbox_recover(o));
+  await changeOutbox((o) => [crm_outbox_recover(o), null]);
   chrome.alarms.onAlarm.addListener((a) => { if (a.name === ALARM) pump(); });
   pump();
 }

@@ -13,7 +13,7 @@ use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
 use crate::core::posts::{self, Post, RawPost};
 use crate::core::settings::Settings;
 use crate::core::sites::{self, SiteProfile};
-use crate::core::kb::search::Feedback;
+use crate::core::kb::search::{Feedback, IndexBuilder};
 use crate::core::kb::suggest::{self, SuggestionView};
 use crate::core::kb::{Entry, KnowledgeBase};
 use crate::core::tone::{Checker, PageFinding, ToneContext};
@@ -161,8 +161,10 @@ pub enum Response {
     /// The customer card for a post.
     CustomerCard { post_key: String, card: CardView },
     /// An import went in: counts, and every imported entry (for the glue to keep).
-    KbImported { added: usize, updated: usize, total: usize, imported: Vec<Entry> },
-    KbStatus { total: usize, imported: usize },
+    /// `indexing`: the entries are in, and the worker is indexing them in slices (the
+    /// previous knowledge base answers until it is done).
+    KbImported { added: usize, updated: usize, total: usize, imported: Vec<Entry>, indexing: bool },
+    KbStatus { total: usize, imported: usize, indexing: Option<IndexProgress> },
     /// A part of a file arrived; `received` of `parts` so far.
     KbPart { upload: u32, received: u32, parts: u32 },
     KbExport { format: String, text: String, entries: usize },
@@ -177,6 +179,24 @@ pub enum Response {
     /// A request that failed, with words for the agent.
     Error { message: String },
 }
+
+/// How far the worker is through indexing a new knowledge base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// A knowledge base being indexed a slice at a time; the current one answers meanwhile.
+struct Staged {
+    kb: KnowledgeBase,
+    imported: std::collections::BTreeSet<String>,
+    builder: IndexBuilder,
+}
+
+/// Up to this many entries are indexed at once; a larger knowledge base is indexed in
+/// slices between messages (10,000 entries take about 2 s to index in wasm).
+const INDEX_AT_ONCE: usize = 1_500;
 
 /// The service worker's state: settings, the prepared tone checker, and what each tab showed.
 pub struct Worker {
@@ -195,6 +215,8 @@ pub struct Worker {
     triage: Triage,
     /// The composer URL each prepared hand-off planned, by (tab, post key), until opened.
     planned_dm: HashMap<(i64, String), String>,
+    /// A new knowledge base still being indexed.
+    staged: Option<Staged>,
 }
 
 impl Default for Worker {
@@ -220,7 +242,7 @@ impl Worker {
         // they get here; defaults if not.
         let mut triage = Triage::new(&kb, Default::default()).expect("default triage settings are valid");
         let _ = triage.set_settings(settings.triage.clone());
-        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new(), uploads: HashMap::new(), triage, planned_dm: HashMap::new() }
+        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new(), uploads: HashMap::new(), triage, planned_dm: HashMap::new(), staged: None }
     }
 
     /// Answers one request. `now_ms` is the wall clock (Unix ms).
@@ -294,10 +316,14 @@ impl Worker {
                 let whole = self.uploads.remove(&upload).unwrap_or_default().concat();
                 self.import_kb(&whole)
             }
-            Request::KbStatus => Response::KbStatus { total: self.kb.len(), imported: self.imported.len() },
+            Request::KbStatus => {
+                let (kb, imported) = self.newest_kb();
+                Response::KbStatus { total: kb.len(), imported: imported.len(), indexing: self.index_progress() }
+            }
+            // The newest knowledge base, even while it is still being indexed.
             Request::ExportKb { format } => match format.as_str() {
-                "csv" => Response::KbExport { text: crate::core::kb::import::to_csv(self.kb.entries()), format, entries: self.kb.len() },
-                "json" => Response::KbExport { text: crate::core::kb::import::to_json(self.kb.entries()), format, entries: self.kb.len() },
+                "csv" => Response::KbExport { text: crate::core::kb::import::to_csv(self.newest_kb().0.entries()), format, entries: self.newest_kb().0.len() },
+                "json" => Response::KbExport { text: crate::core::kb::import::to_json(self.newest_kb().0.entries()), format, entries: self.newest_kb().0.len() },
                 other => Response::Error { message: format!("Tactful exports CSV or JSON, not “{other}”.") },
             },
             Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
@@ -459,7 +485,7 @@ impl Worker {
         match crate::core::kb::import::parse(text) {
             Ok(entries) => {
                 let (added, updated) = self.add_to_kb(entries);
-                Response::KbImported { added, updated, total: self.kb.len(), imported: self.imported_entries() }
+                Response::KbImported { added, updated, total: self.newest_kb().0.len(), imported: self.imported_entries(), indexing: self.staged.is_some() }
             }
             Err(e) => Response::Error { message: format!("That file can't be imported: {e}.") },
         }
@@ -470,22 +496,59 @@ impl Worker {
         self.feedback = feedback;
     }
 
-    /// Merges entries by id into the knowledge base and rebuilds the index: (added, updated).
+    /// The knowledge base as of the last import (being indexed, or current) and its
+    /// imported ids.
+    fn newest_kb(&self) -> (&KnowledgeBase, &std::collections::BTreeSet<String>) {
+        match &self.staged {
+            Some(s) => (&s.kb, &s.imported),
+            None => (&self.kb, &self.imported),
+        }
+    }
+
+    /// Merges entries by id into the newest knowledge base and starts indexing it:
+    /// (added, updated). A small one is indexed at once; a large one a slice per
+    /// `index_step`, while the current one keeps answering.
     pub fn add_to_kb(&mut self, entries: Vec<Entry>) -> (usize, usize) {
-        let updated = entries.iter().filter(|e| self.kb.get(&e.id).is_some()).count();
+        let (base, imported) = self.newest_kb();
+        let updated = entries.iter().filter(|e| base.get(&e.id).is_some()).count();
         let added = entries.len() - updated;
-        self.imported.extend(entries.iter().map(|e| e.id.clone()));
-        self.kb.upsert_all(entries);
-        // One index for suggestions and intents (settings were validated when saved).
-        let mut triage = Triage::new(&self.kb, Default::default()).expect("default triage settings are valid");
-        let _ = triage.set_settings(self.settings.triage.clone());
-        self.triage = triage;
+        let (mut kb, mut imported) = (base.clone(), imported.clone());
+        imported.extend(entries.iter().map(|e| e.id.clone()));
+        kb.upsert_all(entries);
+        self.staged = Some(Staged { kb, imported, builder: IndexBuilder::new() });
+        if self.newest_kb().0.len() <= INDEX_AT_ONCE {
+            while self.index_step(INDEX_AT_ONCE).is_some() {}
+        }
         (added, updated)
+    }
+
+    /// Indexes up to `budget` more entries of the staged knowledge base; when it is all
+    /// in, it replaces the current one. Progress while there is work, else none.
+    pub fn index_step(&mut self, budget: usize) -> Option<IndexProgress> {
+        let staged = self.staged.as_mut()?;
+        let from = staged.builder.len();
+        let to = (from + budget.max(1)).min(staged.kb.len());
+        staged.builder.add(&staged.kb.entries()[from..to]);
+        if to < staged.kb.len() {
+            return Some(IndexProgress { done: to, total: staged.kb.len() });
+        }
+        let Staged { kb, imported, builder } = self.staged.take()?;
+        // Settings were validated when saved; defaults if not.
+        let mut triage = Triage::with_index(&kb, builder.finish(), Default::default()).expect("default triage settings are valid");
+        let _ = triage.set_settings(self.settings.triage.clone());
+        (self.kb, self.imported, self.triage) = (kb, imported, triage);
+        Some(IndexProgress { done: to, total: to })
+    }
+
+    /// How far indexing a new knowledge base has got, if it is under way.
+    pub fn index_progress(&self) -> Option<IndexProgress> {
+        self.staged.as_ref().map(|s| IndexProgress { done: s.builder.len(), total: s.kb.len() })
     }
 
     /// Every entry that came from an import (the glue keeps them across restarts).
     pub fn imported_entries(&self) -> Vec<Entry> {
-        self.imported.iter().filter_map(|id| self.kb.get(id)).cloned().collect()
+        let (kb, imported) = self.newest_kb();
+        imported.iter().filter_map(|id| kb.get(id)).cloned().collect()
     }
 
     /// The customer behind a post the sender's page showed: their handle on this site.
@@ -701,12 +764,12 @@ mod tests {
         let before = w.kb.len();
         let good = "id,kind,title,body,tags,examples\nr-new,reply,New reply,Hello there,greeting,\"hi\nhello\"\n";
         assert!(matches!(w.handle(Request::ImportKb { text: good.into() }, &tab("https://x.com/a/status/1"), 0), Response::Error { .. }), "not from a page");
-        let Response::KbImported { added, updated, total, imported } = w.handle(Request::ImportKb { text: good.into() }, &Sender::ExtensionPage, 0) else { panic!() };
+        let Response::KbImported { added, updated, total, imported, indexing: false } = w.handle(Request::ImportKb { text: good.into() }, &Sender::ExtensionPage, 0) else { panic!() };
         assert_eq!((added, updated, total, imported.len()), (1, 0, before + 1, 1));
         let bad = "id,kind,title,body\nr-x,reply,Ok,Fine\nr-y,nonsense,Bad,Row\n";
         let Response::Error { message } = w.handle(Request::ImportKb { text: bad.into() }, &Sender::ExtensionPage, 0) else { panic!() };
         assert!(message.contains("line 3") && message.contains("nothing was imported"), "{message}");
-        assert!(matches!(w.handle(Request::KbStatus, &Sender::ExtensionPage, 0), Response::KbStatus { total, imported: 1 } if total == before + 1));
+        assert!(matches!(w.handle(Request::KbStatus, &Sender::ExtensionPage, 0), Response::KbStatus { total, imported: 1, indexing: None } if total == before + 1));
         let Response::KbExport { text, entries, .. } = w.handle(Request::ExportKb { format: "csv".into() }, &Sender::ExtensionPage, 0) else { panic!() };
         assert_eq!(entries, before + 1);
         assert_eq!(crate::core::kb::import::parse(&text).unwrap().len(), before + 1, "an export imports back whole");
@@ -752,6 +815,34 @@ mod tests {
         w.handle(Request::ReadPage { posts: vec![raw("a", "dana"), reply], settled: false, background: String::new() }, &home, 0);
         let Response::Suggestions { items, .. } = w.handle(Request::Suggest { post_key: "b".into(), given: BTreeMap::new() }, &home, 0) else { panic!() };
         assert!(!items.first().is_some_and(|s| s.id.contains("refund")));
+    }
+
+    #[test]
+    fn a_large_import_is_indexed_in_slices_while_the_old_knowledge_base_answers() {
+        let mut w = Worker::default();
+        let starter = w.kb.len();
+        let mut big: Vec<Entry> = crate::core::kb::synthetic::entries(3_000).collect();
+        big[0].title = "Zebra stripes return policy".into();
+        w.add_to_kb(big);
+        let Response::KbStatus { total, imported, indexing } = w.handle(Request::KbStatus, &Sender::ExtensionPage, 0) else { panic!() };
+        assert_eq!((total, imported, indexing), (starter + 3_000, 3_000, Some(IndexProgress { done: 0, total: starter + 3_000 })));
+        // The starter index still answers, and knows nothing of the new entries yet.
+        assert!(w.triage.index().search("zebra stripes", 1, &Feedback::default()).first().is_none_or(|s| s.id != "e0"));
+        let mut steps = 0;
+        while let Some(p) = w.index_step(1_000) {
+            steps += 1;
+            assert!(p.done <= p.total && p.total == starter + 3_000);
+        }
+        assert_eq!(steps, 4, "three slices and the last one that swaps");
+        assert_eq!(w.kb.len(), starter + 3_000);
+        assert_eq!(w.triage.index().search("zebra stripes", 1, &Feedback::default())[0].id, "e0");
+        assert_eq!(w.index_progress(), None);
+        // A second import during indexing builds on the first.
+        w.add_to_kb(crate::core::kb::synthetic::entries(2_000).collect());
+        w.add_to_kb(vec![crate::core::kb::synthetic::entries(1).next().unwrap()]);
+        assert_eq!(w.imported_entries().len(), 3_000);
+        while w.index_step(5_000).is_some() {}
+        assert_eq!(w.kb.len(), starter + 3_000);
     }
 
     #[test]

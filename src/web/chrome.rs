@@ -78,3 +78,13 @@ pub async fn file_text(file: &web_sys::File) -> Option<String> {
     let promise = text.call0(file).ok()?;
     JsFuture::from(js_sys::Promise::from(promise)).await.ok()?.as_string()
 }
+
+/// Waits `ms` milliseconds (an extension page's timer; the page stays responsive).
+pub async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(p).await;
+}

@@ -82,6 +82,16 @@ pub fn kb_import() -> Html {
                 match answer {
                     Ok(v) => {
                         let n = v["added"].as_u64().unwrap_or(0) + v["updated"].as_u64().unwrap_or(0);
+                        // A large file is indexed in slices in the worker: show how far.
+                        if v["indexing"].as_bool() == Some(true) {
+                            loop {
+                                let Ok(st) = chrome::send_json(&json!({ "kind": "kb_status" })).await else { break };
+                                let Some(p) = st.get("indexing").filter(|p| !p.is_null()) else { break };
+                                let (done, total) = (p["done"].as_u64().unwrap_or(0), p["total"].as_u64().unwrap_or(1).max(1));
+                                state.set(State::Busy(format!("Indexing {name} for suggestions: {}%…", done * 100 / total)));
+                                chrome::sleep(250).await;
+                            }
+                        }
                         state.set(State::Done(format!("Imported {n} entries from {name} ({} new, {} updated); the knowledge base now has {}.", v["added"], v["updated"], v["total"])));
                     }
                     Err(m) => state.set(State::Failed(m)),

@@ -49,6 +49,16 @@ pub fn worker_handle(request: JsValue, sender: JsValue, now_ms: f64) -> JsValue 
     to_js(&response).unwrap_or_else(|e| JsValue::from_str(&e))
 }
 
+/// Indexes up to `budget` more entries of a newly imported knowledge base (the glue
+/// calls it between messages until it returns null): `{done, total}`.
+#[wasm_bindgen]
+pub fn worker_index_step(budget: u32) -> JsValue {
+    match WORKER.with(|w| w.borrow_mut().index_step(budget as usize)) {
+        Some(p) => to_js(&p).unwrap_or(JsValue::NULL),
+        None => JsValue::NULL,
+    }
+}
+
 /// Forgets what a closed tab showed.
 #[wasm_bindgen]
 pub fn worker_forget_tab(tab_id: f64) {

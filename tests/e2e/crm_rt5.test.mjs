@@ -105,6 +105,9 @@ test('interactions become RT comments; during an outage they wait, then arrive o
   assert.equal((await log('Hi Dana, sorry about the dropouts.')).kind, 'ok');
   const first = await waitFor(async () => { const s = await rt.subjects(ticket); return s.some((x) => /^Reply on x \[Tactful /.test(x)) && s; }, 'the first comment in RT');
   assert.equal(first.filter((x) => /^Post on x \[Tactful /.test(x)).length, 1, 'the customer\'s post is logged once');
+  // RT shows the comment before its answer reaches the worker: stop RT only once the
+  // worker has it, or that write waits too (and is rightly retried).
+  await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 0, 'the first writes to be acknowledged', 30000, () => ask(ext, { kind: 'crm_status' }));
 
   await rt.stop();
   for (const t of ['one while down', 'two while down', 'three while down']) assert.equal((await log(t)).kind, 'ok');
@@ -134,6 +137,7 @@ test('interactions become RT comments; during an outage they wait, then arrive o
 test('writes waiting for RT survive a browser restart and arrive once RT is back', async (t) => {
   t.after(async () => { if (!rt.running) await rt.start(); });
   const { log } = await danaOnX();
+  await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 0, 'an empty outbox to start from', 30000, () => ask(ext, { kind: 'crm_status' }));
   await rt.stop();
   for (const t of ['four before restart', 'five before restart']) assert.equal((await log(t)).kind, 'ok');
   await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 2, 'two waiting writes');

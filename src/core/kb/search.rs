@@ -18,7 +18,7 @@
 //! first; entries agents picked before get a small boost. Each suggestion says which words
 //! matched.
 
-use super::KnowledgeBase;
+use super::{Entry, KnowledgeBase};
 use crate::core::tone::words::words;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
@@ -281,16 +281,40 @@ pub struct Index {
     vocab: Vec<Vec<String>>,
 }
 
-impl Index {
-    pub fn new(kb: &KnowledgeBase) -> Index {
-        let mut docs = Vec::with_capacity(kb.len());
-        let mut languages: Vec<String> = Vec::new();
-        let mut vocab: Vec<Vec<String>> = Vec::new();
-        let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
-        let mut examples: Vec<(u32, f32)> = Vec::new();
-        let mut lists: FeatureMap<Vec<(u32, f32)>> = FeatureMap::default();
-        let mut total = [0u64; FIELDS];
-        for (i, e) in kb.entries().iter().enumerate() {
+/// Builds an index a slice of entries at a time, so a large knowledge base can be indexed
+/// between other work (the worker answers the page while the old index serves).
+#[derive(Default)]
+pub struct IndexBuilder {
+    ids: Vec<String>,
+    docs: Vec<Doc>,
+    languages: Vec<String>,
+    vocab: Vec<Vec<String>>,
+    postings: HashMap<String, Vec<Posting>>,
+    examples: Vec<(u32, f32)>,
+    lists: FeatureMap<Vec<(u32, f32)>>,
+    total: [u64; FIELDS],
+}
+
+impl IndexBuilder {
+    pub fn new() -> IndexBuilder {
+        IndexBuilder::default()
+    }
+
+    /// Entries added so far.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Reads the next entries (tokenising and stemming: most of the build's cost).
+    pub fn add(&mut self, entries: &[Entry]) {
+        let IndexBuilder { ids, docs, languages, vocab, postings, examples, lists, total } = self;
+        for e in entries {
+            let i = docs.len();
+            ids.push(e.id.clone());
             let lang = match languages.iter().position(|l| *l == e.language) {
                 Some(i) => i,
                 None => {
@@ -329,7 +353,12 @@ impl Index {
                 }
             }
             docs.push(Doc { len, lang: lang as u16, mass: 0.0, centroid: 0.0 });
-        }
+                }
+    }
+
+    /// The whole-index statistics (idf-weighted norms, centroids, typo vocabulary).
+    pub fn finish(self) -> Index {
+        let IndexBuilder { ids, mut docs, languages, mut vocab, postings, mut examples, lists, total } = self;
         // Lengths of the example vectors (tf-idf), then of the entries' centroids (sums of
         // unit example vectors). Lists are in example order, so an entry's are together.
         let n_ex = examples.len();
@@ -389,7 +418,15 @@ impl Index {
         let n = docs.len().max(1) as f32;
         let avg = std::array::from_fn(|f| (total[f] as f32 / n).max(1.0));
         let mass = docs.iter().map(|d| d.mass).sum();
-        Index { ids: kb.entries().iter().map(|e| e.id.clone()).collect(), docs, languages, postings, avg, examples, features, occurrences, mass, vocab }
+        Index { ids, docs, languages, postings, avg, examples, features, occurrences, mass, vocab }
+    }
+}
+
+impl Index {
+    pub fn new(kb: &KnowledgeBase) -> Index {
+        let mut b = IndexBuilder::new();
+        b.add(kb.entries());
+        b.finish()
     }
 
     /// Bytes the index holds (approximate: terms, postings, features and ids).

@@ -60,6 +60,11 @@ pub struct Clues<'a> {
 
 impl IntentModel {
     pub fn new(kb: &KnowledgeBase) -> IntentModel {
+        IntentModel::with_index(kb, Index::new(kb))
+    }
+
+    /// With `index` already built from `kb` (in slices, by the worker).
+    pub fn with_index(kb: &KnowledgeBase, index: Index) -> IntentModel {
         let intent_of = kb
             .entries()
             .iter()
@@ -68,7 +73,7 @@ impl IntentModel {
                 (e.id.clone(), name)
             })
             .collect();
-        IntentModel { index: Index::new(kb), intent_of }
+        IntentModel { index, intent_of }
     }
 
     /// The search index the votes use (also the worker's index for suggestions: one

@@ -158,6 +158,12 @@ impl Triage {
         Ok(Triage { intents: intent::IntentModel::new(kb), settings })
     }
 
+    /// Triage over `index`, already built from `kb`.
+    pub fn with_index(kb: &KnowledgeBase, index: crate::core::kb::search::Index, settings: TriageSettings) -> Result<Triage, TriageError> {
+        settings.validate()?;
+        Ok(Triage { intents: intent::IntentModel::with_index(kb, index), settings })
+    }
+
     pub fn settings(&self) -> &TriageSettings {
         &self.settings
     }
