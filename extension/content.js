@@ -250,7 +250,7 @@
     if (r.permalink && (r.card.answered || []).includes(r.permalink)) markAnswered(key);
   }
 
-  /** Triage: each customer post's priority and card, by post key. @type {Map<string, { priority: number, box: HTMLElement, badge: HTMLElement, answered: boolean }>} */
+  /** Triage: each customer post's priority and card, by post key. @type {Map<string, { priority: number, box: HTMLElement, badge: HTMLElement, why: HTMLElement, answered: boolean }>} */
   const queue = new Map();
   /** The post Alt+N last moved to. @type {string | null} */
   let queuedAt = null;
@@ -263,6 +263,7 @@
     q.badge.className = 'triage answered';
     q.badge.textContent = 'Answered';
     q.badge.setAttribute('aria-label', 'Answered');
+    q.why.textContent = ''; // out of the queue: its reason to hurry no longer applies
     send({ kind: 'mark_answered', post_key: key }).catch(() => {});
   }
 
@@ -325,6 +326,36 @@
     return svg;
   }
 
+  /** Each card's age, to move on while the page stays open. @type {Map<string, { age: HTMLElement, box: HTMLElement }>} */
+  const ages = new Map();
+
+  /** Ages and priorities move on while the page is open: asked for every minute it is shown. */
+  async function refreshCards() {
+    if (document.visibilityState !== 'visible' || (!ages.size && !queue.size)) return;
+    const r = await send({ kind: 'refresh_cards' }).catch(() => null);
+    if (!r || r.kind !== 'cards') return;
+    for (const c of /** @type {Card[]} */ (r.cards)) {
+      const a = ages.get(c.key);
+      if (a && c.age) {
+        a.age.textContent = c.age;
+        a.box.setAttribute('aria-label', `Tactful: ${c.label}`);
+        a.box.title = c.label;
+      }
+      const q = queue.get(c.key);
+      if (q && c.triage && !q.answered) {
+        const t = c.triage;
+        q.priority = t.priority;
+        q.badge.textContent = String(t.priority);
+        q.badge.className = `triage${t.urgent ? ' urgent' : ''}`;
+        q.badge.setAttribute('aria-label', `Priority ${t.priority} of 100${t.urgent ? ', urgent' : ''}: ${t.why}`);
+        q.badge.title = t.why;
+        q.why.textContent = t.why;
+      }
+    }
+  }
+  setInterval(refreshCards, 60000);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') refreshCards(); });
+
   /** Draws one card after its post's text. @param {Card} card */
   function mount(card) {
     const target = pending.get(card.key);
@@ -341,7 +372,11 @@
     mark.setAttribute('aria-hidden', 'true');
     box.append(mark, el('bdi', 'name', card.author));
     if (card.handle) box.append(el('span', 'handle', card.handle));
-    if (card.age) box.append(el('span', 'age', card.age));
+    if (card.age) {
+      const age = el('span', 'age', card.age);
+      box.append(age);
+      ages.set(card.key, { age, box });
+    }
     if (card.is_brand) box.append(el('span', 'badge', 'Your brand'));
     if (card.triage) {
       // Triage: priority 0–100 and why, in the order Alt+N walks.
@@ -350,8 +385,9 @@
       badge.setAttribute('role', 'img');
       badge.setAttribute('aria-label', `Priority ${t.priority} of 100${t.urgent ? ', urgent' : ''}: ${t.why}`);
       badge.title = t.why;
-      box.append(badge, el('span', 'why', t.why));
-      queue.set(card.key, { priority: t.priority, box, badge, answered: false });
+      const why = el('span', 'why', t.why);
+      box.append(badge, why);
+      queue.set(card.key, { priority: t.priority, box, badge, why, answered: false });
     }
     const open = el('button', '', 'Open Tactful');
     open.setAttribute('type', 'button');

@@ -84,6 +84,9 @@ pub enum Request {
     OpenDm { post_key: String },
     /// Post `post_key` has been answered (the CRM says so): it leaves the triage queue.
     MarkAnswered { post_key: String },
+    /// The page's cards as they stand now: ages, and priorities with the current weights
+    /// (the content script asks every minute while the page is open).
+    RefreshCards,
     // --- extension pages only ---
     /// What Tactful read on a tab (the panel's list).
     PagePosts { tab_id: i64 },
@@ -143,6 +146,8 @@ pub enum Response {
     Pong { version: String, started_ms: f64 },
     Profile { profile: Option<Box<SiteProfile>> },
     Overlay { view: OverlayView },
+    /// Fresh ages and triage badges of the cards a page already has, by post key.
+    Cards { cards: Vec<overlay::Card> },
     /// Tone findings with UTF-16 spans for the page, and the platform length count.
     Tone { findings: Vec<PageFinding>, length: LengthCount, platform: String },
     PagePosts { page: Option<PageSnapshot> },
@@ -286,6 +291,7 @@ impl Worker {
                     None => Response::Error { message: "No private message is planned for this post; press Move to private again.".into() },
                 }
             }
+            Request::RefreshCards => self.refresh_cards(sender, now_ms),
             Request::MarkAnswered { post_key } => {
                 self.mark_answered(sender, post_key);
                 Response::Ok
@@ -373,17 +379,30 @@ impl Worker {
             // The SPA navigated: what the tab shows now is a new page.
             *page = PageSnapshot { url: url.clone(), site_name: profile.name.clone(), posts: Vec::new(), status: LayoutStatus::Ok, theme: Theme::Light, triage: BTreeMap::new(), handled: Default::default() };
         }
+        // Where each post is and how many each author has, once per batch: a 2,000-post
+        // thread must not cost a scan of the page per post.
+        let mut at: HashMap<String, usize> = page.posts.iter().enumerate().map(|(i, p)| (p.key.clone(), i)).collect();
+        let mut by_author: HashMap<String, u32> = HashMap::new();
+        for h in page.posts.iter().filter_map(|p| p.handle.clone()) {
+            *by_author.entry(h).or_default() += 1;
+        }
         for (p, card) in read.into_iter().zip(cards.iter_mut()) {
             // Scored once as it is read (incremental: a long thread costs per new post).
             if !p.is_brand && !page.triage.contains_key(&p.key) {
-                let earlier = p.handle.as_ref().map_or(0, |h| page.posts.iter().filter(|q| q.handle.as_ref() == Some(h)).count() as u32);
+                let earlier = p.handle.as_ref().and_then(|h| by_author.get(h)).copied().unwrap_or(0);
                 let report = self.triage.score(&PostInput { earlier_posts_by_author: earlier, ..PostInput::from_post(&p) }, now_ms);
                 page.triage.insert(p.key.clone(), report);
             }
             card.triage = page.triage.get(&p.key).map(overlay::TriageBadge::from);
-            match page.posts.iter_mut().find(|q| q.key == p.key) {
-                Some(q) => *q = p,
-                None => page.posts.push(p),
+            match at.get(&p.key) {
+                Some(&i) => page.posts[i] = p,
+                None => {
+                    if let Some(h) = &p.handle {
+                        *by_author.entry(h.clone()).or_default() += 1;
+                    }
+                    at.insert(p.key.clone(), page.posts.len());
+                    page.posts.push(p);
+                }
             }
         }
         if page.posts.len() > MAX_POSTS_PER_TAB {
@@ -398,6 +417,28 @@ impl Worker {
         }
         page.theme = Theme::from_css_color(background);
         Response::Overlay { view: OverlayView { site_name: profile.name.clone(), cards, status: page.status.clone(), theme: page.theme } }
+    }
+
+    /// Every card of the sender's page again at `now_ms`: ages move on, and priorities are
+    /// repriced (age and the current weights; the post is not read again).
+    fn refresh_cards(&mut self, sender: &Sender, now_ms: i64) -> Response {
+        let Sender::ContentScript { tab_id, .. } = sender else {
+            return Response::Error { message: "only a web page's content script has cards".into() };
+        };
+        let Some(page) = self.pages.get_mut(tab_id) else { return Response::Cards { cards: Vec::new() } };
+        let cards = page
+            .posts
+            .iter()
+            .map(|p| {
+                let mut card = overlay::card(p, now_ms);
+                if let Some(r) = page.triage.get_mut(&p.key) {
+                    *r = self.triage.reprice(r, p.created_ms, Some(p.site), now_ms);
+                    card.triage = Some(overlay::TriageBadge::from(&*r));
+                }
+                card
+            })
+            .collect();
+        Response::Cards { cards }
     }
 
     /// Takes a post out of its tab's triage queue.
@@ -795,6 +836,23 @@ mod tests {
         w.handle(Request::LogInteraction { post_key: "2".into(), action: InteractionKind::Reply, text: "Sorry Dan".into(), tone_findings: vec![] }, &page, now);
         let order: Vec<String> = Worker::queue(&w.pages[&7]).iter().map(|(p, _)| p.key.clone()).collect();
         assert_eq!(order, ["1"]);
+    }
+
+    #[test]
+    fn open_pages_get_fresh_ages_and_priorities() {
+        let mut w = Worker::default();
+        let mut p = raw("a", "dana");
+        p.text = Some("Still waiting for my refund, three weeks now".into());
+        let page = tab("https://x.com/home");
+        let t0 = crate::core::clock::parse_iso("2026-11-23T11:10:00Z").unwrap();
+        let Response::Overlay { view } = w.handle(Request::ReadPage { posts: vec![p], settled: false, background: String::new() }, &page, t0) else { panic!() };
+        let before = view.cards[0].triage.clone().unwrap();
+        let Response::Cards { cards } = w.handle(Request::RefreshCards, &page, t0 + 120 * 60_000) else { panic!() };
+        let after = cards[0].triage.clone().unwrap();
+        assert_eq!((view.cards[0].age.as_deref(), cards[0].age.as_deref()), (Some("10 min"), Some("2 h")));
+        assert!(after.priority > before.priority, "{before:?} -> {after:?}");
+        assert_eq!(Worker::queue(&w.pages[&7])[0].1.priority, after.priority, "the panel's queue sees it too");
+        assert!(matches!(w.handle(Request::RefreshCards, &Sender::ExtensionPage, 0), Response::Error { .. }));
     }
 
     #[test]

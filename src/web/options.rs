@@ -41,6 +41,12 @@ fn options() -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(current) = (*settings).clone() else { return };
+            // The same check the worker makes, here first: a number field left empty is
+            // named rather than sent.
+            if let Err(e) = current.clone().validated() {
+                status.set(Status::Failed(format!("Not saved: {e}.")));
+                return;
+            }
             let (settings, status) = (settings.clone(), status.clone());
             status.set(Status::Working("Saving…"));
             wasm_bindgen_futures::spawn_local(async move {
@@ -150,6 +156,47 @@ fn options() -> Html {
             </div>
         }
     };
+    // Numbers: what the agent typed goes into the settings as is (empty or nonsense is NaN
+    // or 0), and saving names the field that can't be used.
+    let number_field = |id: String, label: String, value: f64, step: &'static str, set: std::rc::Rc<dyn Fn(&mut Settings, f64)>| {
+        let settings = settings.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(mut s) = (*settings).clone() {
+                set(&mut s, input.value().trim().parse::<f64>().unwrap_or(f64::NAN));
+                settings.set(Some(s));
+            }
+        });
+        html! {
+            <div class="field">
+              <label for={id.clone()}>{ label }</label>
+              <input {id} type="number" min="0" {step} inputmode="decimal" value={format!("{value}")} {oninput} />
+            </div>
+        }
+    };
+    let weight = |id: &'static str, label: &'static str, get: fn(&Settings) -> f32, set: fn(&mut Settings, f32), current: &Settings| {
+        number_field(format!("weight-{id}"), label.to_string(), f64::from(get(current)), "any", std::rc::Rc::new(move |s: &mut Settings, v: f64| set(s, v as f32)))
+    };
+    let target = |site: SiteId, current: &Settings| {
+        let name = sites::profile(site).name.clone();
+        let value = f64::from(current.triage.targets.minutes(Some(site)));
+        number_field(
+            format!("target-{}", name.to_lowercase()),
+            format!("{name} (minutes)"),
+            value,
+            "1",
+            std::rc::Rc::new(move |s: &mut Settings, v: f64| *s.triage.targets.for_site_mut(site) = if v.is_finite() && v >= 0.0 { v.round() as u32 } else { 0 }),
+        )
+    };
+    let reset_triage = {
+        let settings = settings.clone();
+        Callback::from(move |_| {
+            if let Some(mut s) = (*settings).clone() {
+                s.triage = Default::default();
+                settings.set(Some(s));
+            }
+        })
+    };
     html! {
         <main class="options">
           <h1>{ "Tactful settings" }</h1>
@@ -183,6 +230,22 @@ fn options() -> Html {
                   { for catalogue.iter().map(|(id, _, d)| rule_row(id, d, current)) }
                   <label for="order-patterns">{ "Order and account number patterns, one per line (# digit, @ letter, * either)" }</label>
                   <textarea id="order-patterns" rows="3" spellcheck="false" value={current.tone.order_patterns.join("\n")} oninput={onpatterns} />
+              }
+            </fieldset>
+            <fieldset>
+              <legend>{ "Triage" }</legend>
+              <p class="muted">{ "Posts are queued by priority (0–100): points for urgency, negative feeling, what they are about, age against your response-time target, and personal data in public. Praise and spam wait." }</p>
+              if let Some(current) = &*settings {
+                  <h3>{ "Response-time targets" }</h3>
+                  { for SiteId::ALL.into_iter().map(|s| target(s, current)) }
+                  <h3>{ "Points for each signal" }</h3>
+                  { weight("urgency", "Urgency (safety, legal, hacked, outage…)", |s| s.triage.weights.urgency, |s, v| s.triage.weights.urgency = v, current) }
+                  { weight("negativity", "Negative feeling", |s| s.triage.weights.negativity, |s, v| s.triage.weights.negativity = v, current) }
+                  { weight("intent", "What the post is about", |s| s.triage.weights.intent, |s, v| s.triage.weights.intent = v, current) }
+                  { weight("age", "Age against the target", |s| s.triage.weights.age, |s, v| s.triage.weights.age = v, current) }
+                  { weight("personal-data", "Personal data in public", |s| s.triage.weights.personal_data, |s, v| s.triage.weights.personal_data = v, current) }
+                  { weight("praise-factor", "Praise keeps this share of its points (0–1)", |s| s.triage.weights.praise_factor, |s, v| s.triage.weights.praise_factor = v, current) }
+                  <button type="button" id="triage-defaults" onclick={reset_triage}>{ "Restore triage defaults" }</button>
               }
             </fieldset>
             <button type="submit" disabled={settings.is_none()}>{ "Save" }</button>

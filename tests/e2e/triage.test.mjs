@@ -90,3 +90,59 @@ test('a 50-post feed is scored as it arrives and queued most urgent first', asyn
   await panel.close();
   await page.close();
 });
+
+test('triage weights and targets are set on the options page; open pages reprice their badges', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x'));
+  const base = expected('x').posts.length;
+  await waitForOverlays(page, (o) => postCards(o).length >= base);
+  await page.evaluate((feed) => window.__fixture.addPosts(feed.length, feed.map(({ tier, ...p }) => p)), FEED);
+  await waitForOverlays(page, (o) => postCards(o).length >= base + FEED.length, 20000);
+  const tab = await tabIdOf(browser.worker, page);
+  const queue = async () => (await ask(ext, { kind: 'page_posts', tab_id: tab })).page;
+  const hacked = FEED.find((p) => /hacked/i.test(p.text));
+  const priorityOf = async (handle) => {
+    const snap = await queue();
+    const key = snap.posts.find((p) => p.handle === handle).key;
+    return snap.triage[key].priority;
+  };
+  const before = await priorityOf(hacked.handle);
+
+  const opts = await extensionPage(browser.context, browser.extensionId);
+  await opts.waitForSelector('#weight-urgency');
+  assert.equal(await opts.inputValue('#target-x'), '60');
+  // An empty number is named, not sent.
+  await opts.fill('#weight-urgency', '');
+  await opts.click('button[type=submit]');
+  await opts.waitForFunction(() => /^Not saved: .*urgency/.test(document.querySelector('#status').textContent));
+  // No points for urgency, a tighter target on X.
+  await opts.fill('#weight-urgency', '0');
+  await opts.fill('#target-x', '30');
+  await opts.click('button[type=submit]');
+  await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
+  const saved = (await ask(ext, { kind: 'get_settings' })).settings.triage;
+  assert.equal(saved.weights.urgency, 0);
+  assert.equal(saved.targets.x, 30);
+
+  // The page asks for fresh cards when it is shown again (and every minute).
+  await page.bringToFront();
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  let after = before;
+  for (const end = Date.now() + 10000; after >= before && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) after = await priorityOf(hacked.handle);
+  assert.ok(after < before, `urgency no longer counts: ${before} -> ${after}`);
+  const cards = () => overlays(page).then((o) => o.map((x) => x.text).join('\n'));
+  const end = Date.now() + 10000;
+  while (!(await cards()).includes(`${after} `) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+  const text = await cards();
+  assert.match(text, /min of 30/, 'ages are explained against the new X target');
+  assert.ok(!/min of 60/.test(text), `no badge keeps the old target: ${text.split('\n').filter((l) => /min of 60/.test(l)).join(' | ')}`);
+
+  // Back to the defaults.
+  await opts.click('#triage-defaults');
+  assert.equal(await opts.inputValue('#weight-urgency'), '50');
+  await opts.click('button[type=submit]');
+  await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
+  assert.equal((await ask(ext, { kind: 'get_settings' })).settings.triage.targets.x, 60);
+  await opts.close();
+  await page.close();
+});

@@ -25,6 +25,18 @@ impl Default for ResponseTargets {
 }
 
 impl ResponseTargets {
+    /// The target for a site, to change it (the options form).
+    pub fn for_site_mut(&mut self, site: SiteId) -> &mut u32 {
+        match site {
+            SiteId::X => &mut self.x,
+            SiteId::Facebook => &mut self.facebook,
+            SiteId::Instagram => &mut self.instagram,
+            SiteId::Linkedin => &mut self.linkedin,
+            SiteId::Reddit => &mut self.reddit,
+            SiteId::Youtube => &mut self.youtube,
+        }
+    }
+
     /// The target for a channel, in minutes.
     pub fn minutes(&self, channel: Option<SiteId>) -> u32 {
         match channel {

@@ -138,6 +138,9 @@ pub struct TriageReport {
     pub pii: bool,
     /// The personal data found, masked ("j***@example.com", "***-***-4567").
     pub pii_items: Vec<String>,
+    /// Its kinds ("email address"), each once.
+    #[serde(default)]
+    pub pii_kinds: Vec<String>,
     /// Age against the channel's target; none when the post's time is unknown.
     pub age: Option<Age>,
     pub priority: u8,
@@ -197,29 +200,38 @@ impl Triage {
             problem: sentiment.label == Label::Negative || !urgency.categories.is_empty(),
         });
         let found = pii::find_in(post.text, &ws, &self.settings.order_patterns);
-        let mut pii_kinds: Vec<&'static str> = Vec::new();
+        let mut pii_kinds: Vec<String> = Vec::new();
         for h in &found {
-            if !pii_kinds.contains(&h.kind.label()) {
-                pii_kinds.push(h.kind.label());
+            if !pii_kinds.iter().any(|k| k == h.kind.label()) {
+                pii_kinds.push(h.kind.label().to_string());
             }
         }
-        let age = post.created_ms.map(|c| Age::new(c, now_ms, self.settings.targets.minutes(post.channel)));
-        let signals = priority::Signals { intent: &intent, sentiment, urgency: &urgency, urgent, pii_kinds: &pii_kinds, age };
-        let priority = priority::priority(&signals, w);
-        let why = priority::explain(&signals);
         // Two decimals are all an agent or a log needs ("0.8", not "0.81762356").
         let round = |x: f32| (x * 100.0).round() / 100.0;
-        TriageReport {
+        let report = TriageReport {
             pii: !found.is_empty(),
             pii_items: found.into_iter().map(|h| h.masked).collect(),
+            pii_kinds,
             intent: Intent { confidence: round(intent.confidence), ..intent },
             sentiment: Sentiment { score: round(sentiment.score), ..sentiment },
             urgent,
             urgency: Urgency { score: round(urgency.score), ..urgency },
-            age,
-            priority,
-            why,
-        }
+            age: None,
+            priority: 0,
+            why: String::new(),
+        };
+        self.reprice(&report, post.created_ms, post.channel, now_ms)
+    }
+
+    /// The report at `now_ms` with the current weights and targets: age, priority and
+    /// reason again, without reading the post again (badges age while a page stays open;
+    /// intent, feeling and urgency cues don't).
+    pub fn reprice(&self, report: &TriageReport, created_ms: Option<i64>, channel: Option<SiteId>, now_ms: i64) -> TriageReport {
+        let w = &self.settings.weights;
+        let urgent = report.urgency.score >= w.urgent_at;
+        let age = created_ms.map(|c| Age::new(c, now_ms, self.settings.targets.minutes(channel)));
+        let signals = priority::Signals { intent: &report.intent, sentiment: report.sentiment, urgency: &report.urgency, urgent, pii_kinds: &report.pii_kinds, age };
+        TriageReport { urgent, age, priority: priority::priority(&signals, w), why: priority::explain(&signals), ..report.clone() }
     }
 }
 
@@ -236,6 +248,18 @@ mod tests {
 
     fn post(text: &str, minutes_ago: i64) -> PostInput<'_> {
         PostInput { text, created_ms: Some(NOW - minutes_ago * MIN), channel: Some(SiteId::X), ..PostInput::default() }
+    }
+
+    #[test]
+    fn a_report_ages_without_reading_the_post_again() {
+        let t = triage();
+        let p = post("Still waiting for my refund, three weeks now", 10);
+        let fresh = t.score(&p, NOW);
+        assert_eq!(t.reprice(&fresh, p.created_ms, p.channel, NOW), fresh, "repricing at the same time changes nothing");
+        let later = t.reprice(&fresh, p.created_ms, p.channel, NOW + 120 * MIN);
+        assert!(later.priority > fresh.priority, "{} -> {}", fresh.priority, later.priority);
+        assert!(later.why.contains("130 min of 60") || later.why.contains("overdue"), "{}", later.why);
+        assert_eq!((later.intent.clone(), later.sentiment, later.urgency.clone()), (fresh.intent.clone(), fresh.sentiment, fresh.urgency.clone()));
     }
 
     #[test]

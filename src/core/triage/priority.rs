@@ -120,7 +120,7 @@ pub struct Signals<'a> {
     pub urgency: &'a Urgency,
     pub urgent: bool,
     /// Kinds of personal data found ("email address").
-    pub pii_kinds: &'a [&'static str],
+    pub pii_kinds: &'a [String],
     pub age: Option<Age>,
 }
 
@@ -203,7 +203,8 @@ mod tests {
         let intent = Intent { name: "refund".into(), confidence: 1.0 };
         let max = Urgency { score: 1.0, reasons: vec![], categories: vec![] };
         let mut s = signals(&intent, -1.0, &max, Some(Age { minutes: 600, target_minutes: 60, overdue: true }));
-        s.pii_kinds = &["email address"];
+        let email = ["email address".to_string()];
+        s.pii_kinds = &email;
         let w = TriageWeights::default();
         let p = priority(&s, &w);
         assert!(p >= 90, "{p}");
