@@ -451,17 +451,17 @@
       if (touched.has(ed)) atEnd = ed.selectionEnd === ed.value.length && ed.selectionStart === ed.selectionEnd;
       else ed.setSelectionRange(ed.value.length, ed.value.length);
     } else {
-      const sel = getSelection();
       const saved = lastRange.get(ed);
-      if (sel && saved && ed.contains(saved.startContainer) && ed.contains(saved.endContainer)) {
+      /** @type {Range} */
+      let r;
+      if (saved && ed.contains(saved.startContainer) && ed.contains(saved.endContainer)) {
         // Where the agent left the caret, or what they selected (replaced).
-        sel.removeAllRanges();
-        sel.addRange(saved);
+        r = saved;
         atEnd = false;
-      } else if (sel) {
+      } else {
         // The caret goes at the end of the last text, or inside the last empty block
         // (Lexical's and Draft's empty "<p><br></p>"): editors ignore a caret between blocks.
-        const r = document.createRange();
+        r = document.createRange();
         const walker = document.createTreeWalker(ed, NodeFilter.SHOW_TEXT);
         /** @type {Node | null} */
         let last = null;
@@ -475,15 +475,21 @@
           r.setStart(block, 0);
         }
         r.collapse(true);
+      }
+      // Draft and Lexical learn the selection from the (asynchronous) selectionchange
+      // event, and only while they have focus. Clearing and setting the range marks a
+      // change even when it is the range already shown, so the event comes: wait for it
+      // (a busy page can run a timer first). Clearing and waiting before setting it again
+      // lost the range in Chromium (text went to the start).
+      const sel = getSelection();
+      if (sel) {
         sel.removeAllRanges();
         sel.addRange(r);
+        await nextSelectionChange(300);
       }
     }
     const before = ed instanceof HTMLTextAreaElement ? ed.value : ed.textContent || '';
     const sep = atEnd && before.trim() && !/\s$/.test(before) ? ' ' : '';
-    // Draft and Lexical read the caret on the (asynchronous) selectionchange event: wait for
-    // it (a busy page can run a timer first), or 100 ms when the selection did not change.
-    if (!(ed instanceof HTMLTextAreaElement)) await nextSelectionChange(100);
     await new Promise((r) => setTimeout(r, 0));
     const insert = INSERT[kind] || INSERT.contenteditable;
     insert(ed, sep + text);
@@ -523,17 +529,25 @@
   document.addEventListener('focusin', (e) => {
     if (profile && e.target instanceof HTMLTextAreaElement && e.target.matches(profile.reply_editor.selector)) touched.add(e.target);
   }, true);
-  document.addEventListener('selectionchange', () => {
+  /** Keeps the selection if it is in a reply box. */
+  function keepSelection() {
     if (!profile) return;
-    const active = document.activeElement;
-    if (active instanceof HTMLTextAreaElement && active.matches(profile.reply_editor.selector)) touched.add(active);
     const sel = getSelection();
     if (!sel || !sel.rangeCount) return;
     const r = sel.getRangeAt(0);
     const node = r.startContainer instanceof Element ? r.startContainer : r.startContainer.parentElement;
     const ed = node && node.closest(profile.reply_editor.selector);
     if (ed) lastRange.set(ed, r.cloneRange());
+  }
+  document.addEventListener('selectionchange', () => {
+    if (!profile) return;
+    const active = document.activeElement;
+    if (active instanceof HTMLTextAreaElement && active.matches(profile.reply_editor.selector)) touched.add(active);
+    keepSelection();
   });
+  // selectionchange comes later than the key that changed the selection: when Alt+K moves
+  // focus right after Ctrl+A, the selection is kept as focus leaves the box.
+  document.addEventListener('focusout', keepSelection, true);
 
   /**
    * Shows (or hides) the suggested replies for a post under its card.
