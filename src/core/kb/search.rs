@@ -1,15 +1,19 @@
 //! Ranking knowledge-base entries for a post. Unicode words, Snowball stemming in the
-//! entry's language (English, Spanish, French, German, …; others unstemmed), and four
+//! entry's language (English, Spanish, French, German, …; others unstemmed), and five
 //! signals summed per entry:
 //!
 //! - BM25F over four fields (title, tags, example questions, body), stop words removed;
-//! - the example questions as tf-idf vectors (sublinear tf, unit length) over stemmed
-//!   words, stop words at half weight, and word pairs ("top up", "not working"):
+//! - the example questions as tf-idf vectors (sublinear tf, unit length; idf by the
+//!   entries whose questions have a feature) over stemmed words, stop words at half
+//!   weight, and word pairs ("top up", "not working"):
 //!   - kNN: cosine with the entry's nearest example questions, the best eight with
 //!     decaying weights;
 //!   - centroid: cosine with the mean of the entry's example vectors;
 //!   - naive Bayes: how much likelier the post's words are under the entry's example
-//!     words than under all entries' (a log-likelihood ratio, when positive).
+//!     words than under all entries' (a log-likelihood ratio, when positive);
+//!   - a linear model learned from the example questions when the index is built
+//!     (logistic regression: which words tell an entry apart from the others), for
+//!     knowledge bases up to a size (see `learn`).
 //!
 //! An entry without example questions uses its title as one. A word the index doesn't
 //! know counts, at a lower weight, as a known word one typo away ("withdrawl"); @mentions
@@ -45,6 +49,24 @@ const CENTROID_WEIGHT: f32 = 16.0;
 const BAYES_WEIGHT: f32 = 0.5;
 /// Naive Bayes: additive smoothing.
 const BAYES_ALPHA: f32 = 0.02;
+/// A learned linear model (see `learn`): how much its score counts, its training (epochs
+/// over the example questions, the first step's size, shrinking to none by the last), the
+/// features it uses (those in at least `LEARN_MIN_DF` example questions) and the weights it
+/// keeps (the rest are near 0 and dropped).
+const LEARN_WEIGHT: f32 = 2.0;
+const LEARN_EPOCHS: usize = 5;
+const LEARN_RATE: f32 = 5.0;
+const LEARN_MIN_DF: usize = 3;
+const LEARN_PRUNE: f32 = 0.05;
+/// The model is learned only for a knowledge base within these: entries × features (the
+/// weights while learning, 4 bytes each) and entries × the example questions' features
+/// (the work per epoch).
+const LEARN_CELLS: usize = 1 << 21;
+/// ...and with this many example questions per entry on average: with a handful each (the
+/// starter knowledge base has about five) the model learns the questions' accidents and
+/// ranks worse (the triage feed's order got worse with it).
+const LEARN_MIN_EXAMPLES: usize = 8;
+const LEARN_WORK: usize = 1 << 24;
 /// A typo's correction counts this much of a word.
 const TYPO_WEIGHT: f32 = 0.8;
 /// The thread's scores count this much of the post's (more when the post itself matches
@@ -219,7 +241,8 @@ fn typo_key(t: &str) -> (char, usize) {
     (t.chars().next().unwrap_or('\0'), t.chars().count())
 }
 
-/// The idf of an example-vector feature in `df` of `n` example questions.
+/// The idf of an example-vector feature in the example questions of `df` of `n` entries
+/// (entries, not questions: a word all of one entry's questions use says much).
 fn idf(n: usize, df: usize) -> f32 {
     ((n as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
 }
@@ -271,14 +294,18 @@ pub struct Index {
     avg: [f32; FIELDS],
     /// Each example question's entry, and 1 / the length of its tf-idf vector.
     examples: Vec<(u32, f32)>,
-    /// Example-vector features -> their range in `occurrences`.
-    features: FeatureMap<(u32, u32)>,
+    /// Example-vector features -> their range in `occurrences`, and their idf.
+    features: FeatureMap<(u32, u32, f32)>,
     /// Per feature, in example order.
     occurrences: Vec<Occurrence>,
     /// Naive Bayes: all entries' example features, summed.
     mass: f32,
     /// Per language, its entries' terms sorted by first letter and length, for typos.
     vocab: Vec<Vec<String>>,
+    /// The learned model: example-vector features -> their range in `weights` (entry,
+    /// weight); empty when the knowledge base was too large to learn it.
+    learned: FeatureMap<(u32, u32)>,
+    weights: Vec<(u32, f32)>,
 }
 
 /// Builds an index a slice of entries at a time, so a large knowledge base can be indexed
@@ -359,12 +386,23 @@ impl IndexBuilder {
     /// The whole-index statistics (idf-weighted norms, centroids, typo vocabulary).
     pub fn finish(self) -> Index {
         let IndexBuilder { ids, mut docs, languages, mut vocab, postings, mut examples, lists, total } = self;
+        let lists: Vec<(u64, Vec<Occurrence>)> = lists.into_iter().collect();
+        // Each feature's idf, by the entries whose questions have it. Lists are in example
+        // order, so an entry's occurrences are together.
+        let idfs: Vec<f32> = lists
+            .iter()
+            .map(|(_, list)| {
+                let entries = list.iter().fold((0, u32::MAX), |(n, at), &(ex, _)| match examples[ex as usize].0 {
+                    d if d == at => (n, at),
+                    d => (n + 1, d),
+                });
+                idf(docs.len(), entries.0)
+            })
+            .collect();
         // Lengths of the example vectors (tf-idf), then of the entries' centroids (sums of
-        // unit example vectors). Lists are in example order, so an entry's are together.
-        let n_ex = examples.len();
-        let mut norm = vec![0f32; n_ex];
-        for list in lists.values() {
-            let idf = idf(n_ex, list.len());
+        // unit example vectors).
+        let mut norm = vec![0f32; examples.len()];
+        for ((_, list), &idf) in lists.iter().zip(&idfs) {
             for &(ex, w) in list {
                 docs[examples[ex as usize].0 as usize].mass += w;
                 norm[ex as usize] += (w * idf).powi(2);
@@ -374,8 +412,7 @@ impl IndexBuilder {
             ex.1 = 1.0 / n.sqrt().max(1e-6);
         }
         let mut centroid = vec![0f32; docs.len()];
-        for list in lists.values() {
-            let idf = idf(n_ex, list.len());
+        for ((_, list), &idf) in lists.iter().zip(&idfs) {
             let mut at = (u32::MAX, 0f32);
             for &(ex, w) in list {
                 let (d, inv) = examples[ex as usize];
@@ -394,11 +431,12 @@ impl IndexBuilder {
         for (d, c) in docs.iter_mut().zip(centroid) {
             d.centroid = 1.0 / c.sqrt().max(1e-6);
         }
+        let (learned, weights) = learn(&lists, &idfs, &examples, docs.len(), LEARN_CELLS, LEARN_WORK);
         let mut features = FeatureMap::default();
         features.reserve(lists.len());
-        let mut occurrences = Vec::with_capacity(lists.values().map(Vec::len).sum());
-        for (f, list) in lists {
-            features.insert(f, (occurrences.len() as u32, list.len() as u32));
+        let mut occurrences = Vec::with_capacity(lists.iter().map(|(_, l)| l.len()).sum());
+        for ((f, list), idf) in lists.into_iter().zip(idfs) {
+            features.insert(f, (occurrences.len() as u32, list.len() as u32, idf));
             occurrences.extend(list);
         }
         let mut seen = vec![false; vocab.len()];
@@ -418,8 +456,110 @@ impl IndexBuilder {
         let n = docs.len().max(1) as f32;
         let avg = std::array::from_fn(|f| (total[f] as f32 / n).max(1.0));
         let mass = docs.iter().map(|d| d.mass).sum();
-        Index { ids, docs, languages, postings, avg, examples, features, occurrences, mass, vocab }
+        Index { ids, docs, languages, postings, avg, examples, features, occurrences, mass, vocab, learned, weights }
     }
+}
+
+/// Features -> their range in the weights, and the weights: (entry, weight).
+type Learned = (FeatureMap<(u32, u32)>, Vec<(u32, f32)>);
+
+/// A linear model over the example vectors, learned from the example questions: for each
+/// entry, a weight per feature (multinomial logistic regression, by stochastic gradient
+/// descent). Where the centroid says which words an entry's questions use, this learns
+/// which words tell it apart from the others ("pending" from a top-up that failed, "card"
+/// counting little where every entry has it, less than nothing where it points elsewhere).
+/// Only for a knowledge base within `LEARN_CELLS` and `LEARN_WORK` (the work grows with
+/// entries × questions); larger ones rank without it. Weights near 0 are left out.
+fn learn(lists: &[(u64, Vec<Occurrence>)], idfs: &[f32], examples: &[(u32, f32)], n_docs: usize, cells: usize, work: usize) -> Learned {
+    let used: Vec<usize> = (0..lists.len()).filter(|&i| lists[i].1.len() >= LEARN_MIN_DF).collect();
+    let nnz: usize = used.iter().map(|&i| lists[i].1.len()).sum();
+    if n_docs < 2 || examples.len() < n_docs * LEARN_MIN_EXAMPLES || used.is_empty() || n_docs.saturating_mul(used.len()) > cells || n_docs.saturating_mul(nnz) > work {
+        return (FeatureMap::default(), Vec::new());
+    }
+    // The example vectors as rows: (column, value), unit length as the ranking's.
+    let mut start = vec![0usize; examples.len() + 1];
+    for &i in &used {
+        for &(ex, _) in &lists[i].1 {
+            start[ex as usize + 1] += 1;
+        }
+    }
+    for e in 0..examples.len() {
+        start[e + 1] += start[e];
+    }
+    let mut fill = start.clone();
+    let mut rows = vec![(0u32, 0f32); nnz];
+    for (col, &i) in used.iter().enumerate() {
+        for &(ex, w) in &lists[i].1 {
+            rows[fill[ex as usize]] = (col as u32, w * idfs[i] * examples[ex as usize].1);
+            fill[ex as usize] += 1;
+        }
+    }
+    // Weights by feature, then entry: a row's scores add whole columns.
+    let mut w = vec![0f32; used.len() * n_docs];
+    let mut z = vec![0f32; n_docs];
+    let mut grad: Vec<(usize, f32)> = Vec::new();
+    let mut order: Vec<u32> = (0..examples.len() as u32).collect();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let steps = (LEARN_EPOCHS * examples.len()) as f32;
+    let mut step = 0f32;
+    for _ in 0..LEARN_EPOCHS {
+        // A fixed shuffle (xorshift), the same on every platform.
+        for i in (1..order.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        for &ex in &order {
+            let row = &rows[start[ex as usize]..start[ex as usize + 1]];
+            let rate = LEARN_RATE * (1.0 - step / steps);
+            step += 1.0;
+            z.fill(0.0);
+            for &(col, v) in row {
+                // Four at a time: the build optimises for size, which doesn't unroll.
+                let column = &w[col as usize * n_docs..][..n_docs];
+                let mut zs = z.chunks_exact_mut(4);
+                let mut cs = column.chunks_exact(4);
+                for (x, c) in (&mut zs).zip(&mut cs) {
+                    x[0] += v * c[0];
+                    x[1] += v * c[1];
+                    x[2] += v * c[2];
+                    x[3] += v * c[3];
+                }
+                for (x, c) in zs.into_remainder().iter_mut().zip(cs.remainder()) {
+                    *x += v * c;
+                }
+            }
+            // The gradient of the log-loss: probability, less 1 for the right entry.
+            let max = z.iter().copied().fold(f32::MIN, f32::max);
+            let mut sum = 0.0;
+            for x in z.iter_mut() {
+                // exp(-12) is below what counts (see below): no need to compute it.
+                *x = if *x > max - 12.0 { (*x - max).exp() } else { 0.0 };
+                sum += *x;
+            }
+            // Only entries with a say in the gradient are updated (most are near 0).
+            let y = examples[ex as usize].0 as usize;
+            grad.clear();
+            grad.extend(z.iter().enumerate().filter(|&(d, &p)| p > sum * 1e-4 || d == y).map(|(d, &p)| (d, -rate * p / sum + if d == y { rate } else { 0.0 })));
+            for &(col, v) in row {
+                let column = &mut w[col as usize * n_docs..][..n_docs];
+                for &(d, g) in &grad {
+                    column[d] += v * g;
+                }
+            }
+        }
+    }
+    let mut learned = FeatureMap::default();
+    let mut weights = Vec::new();
+    for (col, &i) in used.iter().enumerate() {
+        let at = weights.len();
+        weights.extend(w[col * n_docs..][..n_docs].iter().enumerate().filter(|(_, c)| c.abs() >= LEARN_PRUNE).map(|(d, &c)| (d as u32, c)));
+        if weights.len() > at {
+            learned.insert(lists[i].0, (at as u32, (weights.len() - at) as u32));
+        }
+    }
+    (learned, weights)
 }
 
 impl Index {
@@ -432,7 +572,7 @@ impl Index {
     /// Bytes the index holds (approximate: terms, postings, features and ids).
     pub fn memory_bytes(&self) -> usize {
         let post: usize = self.postings.iter().map(|(t, p)| t.len() + 24 + p.len() * std::mem::size_of::<Posting>()).sum();
-        let feat = self.features.len() * 16 + self.occurrences.len() * 8;
+        let feat = self.features.len() * 24 + self.occurrences.len() * 8 + self.learned.len() * 16 + self.weights.len() * 8;
         let vocab: usize = self.vocab.iter().flatten().map(|t| t.len() + 24).sum();
         post + feat + vocab + self.ids.iter().map(|i| i.len() + 24).sum::<usize>() + self.docs.len() * (std::mem::size_of::<Doc>() + 4) + self.examples.len() * 8
     }
@@ -549,6 +689,8 @@ impl Index {
         // slot in `nearest` once one of its example questions matched.
         let mut centroid = vec![0f32; self.docs.len()];
         let mut bayes = vec![0f32; self.docs.len()];
+        // (Only when there is a learned model.)
+        let mut learned = vec![0f32; if self.weights.is_empty() { 0 } else { self.docs.len() }];
         let mut slot = vec![u32::MAX; self.docs.len()];
         let mut nearest: Vec<[f32; KNN]> = Vec::new();
         let mut ex_score = vec![0f32; self.examples.len()];
@@ -605,16 +747,22 @@ impl Index {
                 }
             }
             // The query as a unit tf-idf vector over the features the examples have.
-            let n_ex = self.examples.len();
-            // (occurrences, weight before idf, idf)
-            let known: Vec<(&[Occurrence], f32, f32)> = vector
+            // (feature, occurrences, weight before idf, idf)
+            let known: Vec<(u64, &[Occurrence], f32, f32)> = vector
                 .iter()
-                .filter_map(|(f, &w)| self.features.get(f).map(|&(at, len)| (&self.occurrences[at as usize..(at + len) as usize], w, idf(n_ex, len as usize))))
+                .filter_map(|(&f, &w)| self.features.get(&f).map(|&(at, len, idf)| (f, &self.occurrences[at as usize..(at + len) as usize], w, idf)))
                 .collect();
-            let norm = known.iter().map(|(_, w, idf)| (w * idf).powi(2)).sum::<f32>().sqrt().max(1e-6);
-            for (list, w, idf) in known {
+            let norm = known.iter().map(|(_, _, w, idf)| (w * idf).powi(2)).sum::<f32>().sqrt().max(1e-6);
+            for (f, list, w, idf) in known {
                 bayes_mass[li as usize] += w;
                 let q = w * idf / norm;
+                if let Some(&(at, len)) = self.learned.get(&f) {
+                    for &(d, c) in &self.weights[at as usize..(at + len) as usize] {
+                        if self.docs[d as usize].lang == li {
+                            learned[d as usize] += q * c;
+                        }
+                    }
+                }
                 // Naive Bayes counts per entry (an entry's occurrences are together).
                 let mut count = 0f32;
                 let mut at = (u32::MAX, 0f32);
@@ -678,7 +826,9 @@ impl Index {
                 u32::MAX => 0.0,
                 s => nearest[s as usize].iter().fold((0.0, 1.0), |(sum, w), s| (sum + w * s, w * KNN_DECAY)).0,
             };
-            score[i] += KNN_WEIGHT * knn + CENTROID_WEIGHT * centroid[i] + BAYES_WEIGHT * ratio.max(0.0);
+            // The learned score may be below 0; an entry a word matched still counts.
+            let total = score[i] + KNN_WEIGHT * knn + CENTROID_WEIGHT * centroid[i] + BAYES_WEIGHT * ratio.max(0.0) + LEARN_WEIGHT * learned.get(i).copied().unwrap_or(0.0);
+            score[i] = total.max(score[i] * 1e-3);
         }
         Scores { score, hits, surfaces }
     }
@@ -810,6 +960,40 @@ mod tests {
         kb.upsert(entry("warranty", "Warranty claim for a broken device", "Send us the serial number.", &[], &[], "en"));
         let r = Index::new(&kb).search("my device is broken, can I claim the warranty?", 3, &Feedback::default());
         assert_eq!(r[0].id, "warranty", "{r:?}");
+    }
+
+    #[test]
+    fn learns_which_words_tell_entries_apart() {
+        let mut kb = KnowledgeBase::default();
+        let arrival = ["when will my card arrive", "my card has not arrived yet", "has my new card arrived", "the card still hasn't arrived", "how long until my card arrives", "card not arrived after a week", "is my card going to arrive soon", "waiting for my card to arrive"];
+        let fee = ["why is there a fee on my card", "what is this card fee", "I was charged a fee for my card", "how much is the card fee", "the fee on my new card", "card fee taken twice", "is there a monthly card fee", "what fee do you charge for the card"];
+        kb.upsert(entry("arrival", "Card arrival", "Cards arrive in 5 days.", &[], &arrival, "en"));
+        kb.upsert(entry("fee", "Card fees", "Our fees.", &[], &fee, "en"));
+        let idx = Index::new(&kb);
+        let weight = |term: &str, id: &str| {
+            let d = idx.ids.iter().position(|i| i == id).unwrap() as u32;
+            // A weight near 0 is left out.
+            let Some(&(at, len)) = idx.learned.get(&feature_key(term, None)) else { return 0.0 };
+            idx.weights[at as usize..(at + len) as usize].iter().find(|w| w.0 == d).map_or(0.0, |w| w.1)
+        };
+        assert!(weight("arriv", "arrival") > 0.0 && weight("arriv", "fee") < 0.0);
+        assert!(weight("fee", "fee") > 0.0 && weight("fee", "arrival") < 0.0);
+        // "card" is in every question of both: it tells them apart less than either word.
+        assert!(weight("card", "arrival").abs() < weight("arriv", "arrival"));
+        assert_eq!(idx.search("is there a fee when the card arrives?", 2, &Feedback::default()).len(), 2);
+    }
+
+    #[test]
+    fn a_few_questions_per_entry_are_too_few_to_learn_from() {
+        let idx = Index::new(&KnowledgeBase::starter());
+        assert!(idx.learned.is_empty(), "about five questions per entry");
+    }
+
+    #[test]
+    fn large_knowledge_bases_rank_without_learning() {
+        let idx = Index::new(&crate::core::kb::synthetic::knowledge_base(1_000));
+        assert!(idx.learned.is_empty() && idx.weights.is_empty());
+        assert!(!idx.search(crate::core::kb::synthetic::POST, 3, &Feedback::default()).is_empty());
     }
 
     #[test]
