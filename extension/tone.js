@@ -196,11 +196,14 @@
 
   /** Redraws underlines and the chip from the last check (after typing, scrolling, resizing). */
   function draw() {
-    layer.replaceChildren();
     if (!editor || !editor.isConnected || readEditor(editor).text !== checkedText) {
-      chip.hidden = true;
+      // Nothing to show: touch nothing (a scroll through a long thread with no draft
+      // open must not restyle the page every frame).
+      if (layer.firstChild) layer.replaceChildren();
+      if (!chip.hidden) chip.hidden = true;
       return;
     }
+    layer.replaceChildren();
     const theme = shared.theme();
     card.setAttribute('data-theme', theme);
     chip.setAttribute('data-theme', theme);

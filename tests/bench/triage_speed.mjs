@@ -9,11 +9,10 @@
 // The comments are the 50 posts of tests/e2e/data/triage_feed.json with name, handle, age
 // and wording varied, every other one a tweet from ../shared/data/vader-tweets when that
 // file is there (read in place, never copied), and one in 25 a reply from the brand.
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, existsSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg } from 'node:os';
 import { startFixtureServer } from '../fixtures/server.mjs';
 import { buildFixtures } from '../fixtures/build.mjs';
 import { launch, SITES, siteUrl, expected, extensionPage, inContentScript, ROOT } from '../e2e/harness.mjs';
@@ -130,7 +129,7 @@ async function loadThread(side, records) {
   const r = { side: side.name, page };
   if (side.tactful) {
     await page.waitForFunction((n) => window.__bench.cards >= n, base, { timeout: 20000 });
-    r.wrapped = await inContentScript(page, WRAP_SEND);
+    if (!(await inContentScript(page, WRAP_SEND))) throw new Error("could not time Tactful's messages (chrome.runtime.sendMessage not replaceable)");
   }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -192,19 +191,43 @@ async function scrollPass(r) {
   const before = await metrics(r.cdp);
   const out = await r.page.evaluate(async (px) => {
     scrollTo(0, 0);
-    await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
-    const end = document.scrollingElement.scrollHeight - innerHeight;
+    await Promise.race([new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))), new Promise((res) => setTimeout(res, 10000))]);
     const stamps = [];
+    const at = [];
     const loaf = [];
     let obs = null;
     try {
-      obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) loaf.push(e.duration); });
+      obs = new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) {
+          const end = e.startTime + e.duration;
+          loaf.push({
+            duration: e.duration,
+            script: (e.scripts || []).reduce((s, x) => s + x.duration, 0),
+            sources: [...new Set((e.scripts || []).map((x) => (x.sourceURL || x.invoker || '?').split('/').pop()))].join(' '),
+            styleLayout: e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0,
+          });
+        }
+      });
       obs.observe({ type: 'long-animation-frame' });
     } catch { obs = null; }
+    const visible = document.visibilityState;
+    let stalled = false;
     await new Promise((res) => {
+      // A watchdog: a hidden or stalled page stops animation frames.
+      let lastFrame = performance.now();
+      const dog = setInterval(() => { if (performance.now() - lastFrame > 10000) { stalled = true; clearInterval(dog); res(); } }, 1000);
+      const done = () => { clearInterval(dog); res(); };
+      let last = -1;
+      let stuck = 0;
       const step = (t) => {
+        if (stalled) return;
+        lastFrame = performance.now();
         stamps.push(t);
-        if (scrollY >= end) return res();
+        at.push(scrollY);
+        // The bottom, or no further (the page's height can settle by a pixel meanwhile).
+        stuck = scrollY === last ? stuck + 1 : 0;
+        last = scrollY;
+        if (scrollY >= document.scrollingElement.scrollHeight - innerHeight - 1 || stuck >= 3) return done();
         scrollBy(0, px);
         requestAnimationFrame(step);
       };
@@ -213,11 +236,13 @@ async function scrollPass(r) {
     await new Promise((res) => setTimeout(res, 100));
     obs?.disconnect();
     const frames = stamps.slice(1).map((t, i) => t - stamps[i]);
-    return { frames, height: end + innerHeight, loaf };
+    const worst = frames.indexOf(Math.max(...frames));
+    const where = worst >= 0 ? `frame ${worst + 1} of ${frames.length}, ${(at[worst] / document.scrollingElement.scrollHeight * 100).toFixed(0)}% down` : '';
+    return { frames, where, visible, stalled, height: document.scrollingElement.scrollHeight, bottom: scrollY >= document.scrollingElement.scrollHeight - innerHeight - 1, loaf };
   }, PX_PER_FRAME);
   const after = await metrics(r.cdp);
   const d = (k) => (after[k] - before[k]) * 1000;
-  return { ...out, layout: d('LayoutDuration'), style: d('RecalcStyleDuration'), script: d('ScriptDuration'), task: d('TaskDuration') };
+  return { ...out, layout: d('LayoutDuration'), style: d('RecalcStyleDuration'), script: d('ScriptDuration'), task: d('TaskDuration'), layouts: after.LayoutCount - before.LayoutCount, styles: after.RecalcStyleCount - before.RecalcStyleCount };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -230,7 +255,7 @@ const records = comments(N);
 const version = A.context.browser()?.version() ?? '';
 console.log(`triage speed: X fixture thread (${siteUrl('x')}) + ${N} comments (${records.filter((x) => x.handle !== BRAND.handle).length} customers', ${records.filter((x) => x.handle === BRAND.handle).length} brand replies; ${TWEETS.length ? 'half' : 'none'} from VADER tweets)`);
 const wasmFile = join(ROOT, 'dist/pkg/tactful_bg.wasm');
-console.log(`Chromium ${version}, ${HEADED ? 'headed (under xvfb)' : 'headless'}, --disable-gpu, viewport 1280x900; dist/ wasm built ${statSync(wasmFile).mtime.toISOString().slice(0, 19)}Z`);
+console.log(`Chromium ${version}, ${HEADED ? 'headed (under xvfb)' : 'headless'}, --disable-gpu, viewport 1280x900; dist/ wasm built ${statSync(wasmFile).mtime.toISOString().slice(0, 19)}Z; load average ${loadavg()[0].toFixed(2)}`);
 
 try {
   // --- 1. End to end on the page: DOM -> content script -> worker (wasm) -> cards.
@@ -241,7 +266,7 @@ try {
   console.log(`\n1. end to end on the page, ${N} comments added at once (ms after the fixture appended them; with Tactful, and without where it applies)`);
   console.log(`   fixture builds their DOM (before 0)        ${f1(a.domMs)}   without ${f1(b.domMs).trim()}`);
   console.log(`   first frame showing them                   ${f1(a.frameMs)}   without ${f1(b.frameMs).trim()}   (the page's own style, layout and paint of ${N} posts)`);
-  console.log(`   content script sends read_page             ${f1(a.firstSend)}   (MutationObserver, setTimeout 0, reading ${a.reads.reduce((s, x) => s + x.n, 0)} posts' fields; waits for that frame)`);
+  console.log(`   content script sends read_page             ${f1(a.firstSend)}   (MutationObserver, setTimeout 0, reading ${a.reads.reduce((s, x) => s + x.n, 0)} posts' fields, queued behind the page's own work on them)`);
   console.log(`   read_page answered                         ${f1(a.lastReadDone)}   (round trip ${a.reads.map((x) => `${x.n} posts ${x.ms.toFixed(1)} ms`).join(', ')}: messaging + wasm)`);
   console.log(`   all ${N} cards with triage badges drawn     ${f1(a.cardsMs)}   => ${kps(N, a.cardsMs)} posts/s end to end`);
   console.log(`   all ${a.ccCount} customer cards answered          ${f1(a.ccDone)}   (one customer_card message per card; round trip median ${f1(median(a.ccRt)).trim()} ms, p95 ${f1(pct(a.ccRt, 0.95)).trim()}, max ${f1(Math.max(...a.ccRt)).trim()}; CRM empty)`);
@@ -258,65 +283,69 @@ try {
     const now = Date.now();
     const handle = (req, sender) => { const t = performance.now(); const r = m.worker_handle(req, sender, now); return [performance.now() - t, r]; };
     const read = (posts, tabId) => handle({ kind: 'read_page', posts, settled: false, background: 'rgb(255, 255, 255)' }, { from: 'content_script', tab_id: tabId, url });
-    // The same posts by the brand (read, carded and stored, not scored), and with no
-    // handle (scored, but no count of the author's earlier posts).
-    const variants = { customers: raw, brand: raw.map((p) => ({ ...p, handle: `/${brand}` })), nohandle: raw.map((p) => ({ ...p, handle: null })) };
+    // The same posts by the brand: read, carded and stored, not scored.
+    const variants = { customers: raw, brand: raw.map((p) => ({ ...p, handle: `/${brand}` })) };
     const keyed = (posts, prefix) => posts.map((p) => ({ ...p, key: `${prefix}${p.key}` }));
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     // Warm-up (V8 tiers wasm up from Liftoff to TurboFan on hot code).
     const wStart = performance.now();
-    while (performance.now() - wStart < 1500) read(raw.slice(0, 200), tab++);
-    const out = { sizes: [], growth: [], one: [], cc: [] };
+    while (performance.now() - wStart < 1500) { read(raw.slice(0, 200), tab); m.worker_forget_tab(tab++); }
+    const out = { sizes: [], growth: [], cc: [] };
     for (const n of sizes) {
       const rep = n >= 2000 ? 3 : 5;
-      const row = { n, parse: [], customers: [], brand: [], nohandle: [] };
+      const row = { n, parse: [], customers: [], brand: [] };
       for (let i = 0; i < rep; i++) {
         // An extension page may not report posts: the request is decoded, then refused.
         row.parse.push(handle({ kind: 'read_page', posts: raw.slice(0, n), settled: false, background: '' }, { from: 'extension_page' })[0]);
-        for (const v of ['customers', 'brand', 'nohandle']) {
-          const [ms, resp] = read(variants[v].slice(0, n), tab++);
+        for (const v of ['customers', 'brand']) {
+          const [ms, resp] = read(variants[v].slice(0, n), tab);
+          m.worker_forget_tab(tab++);
           row[v].push(ms);
           if (v === 'customers') row.scored = resp.view.cards.filter((c) => c.triage).length;
           if (v === 'brand') row.brandCards = resp.view.cards.filter((c) => c.is_brand).length;
         }
       }
-      out.sizes.push({ n, scored: row.scored, brandCards: row.brandCards, parse: med(row.parse), customers: med(row.customers), brand: med(row.brand), nohandle: med(row.nohandle) });
+      out.sizes.push({ n, scored: row.scored, brandCards: row.brandCards, parse: med(row.parse), customers: med(row.customers), brand: med(row.brand) });
     }
-    // The posts arriving STEP at a time on one tab (a thread scrolled into view): each
-    // batch's time against the posts the tab already holds.
-    for (const v of ['customers', 'brand']) {
-      const t = tab++;
-      const times = [];
-      const posts = keyed(variants[v], 'g');
-      for (let i = 0; i < posts.length; i += step) times.push(read(posts.slice(i, i + step), t)[0]);
-      out.growth.push({ label: v, times, total: times.reduce((s, x) => s + x, 0) });
-      if (v === 'customers') {
-        // customer_card (the post looked up by key) for the tab's first and last 200 posts.
-        for (const [which, ks] of [['first', posts.slice(0, 200)], ['last', posts.slice(-200)]]) {
-          const s = performance.now();
-          for (const p of ks) m.worker_handle({ kind: 'customer_card', post_key: p.key }, { from: 'content_script', tab_id: t, url }, now);
-          out.cc.push({ which, n: ks.length, ms: performance.now() - s });
+    // The posts arriving STEP at a time (a thread scrolled into view), on one tab.
+    const arriving = keyed(raw, 'g');
+    const growTab = tab++;
+    const times = [];
+    for (let i = 0; i < arriving.length; i += step) times.push(read(arriving.slice(i, i + step), growTab)[0]);
+    out.growth = { times, total: times.reduce((s, x) => s + x, 0) };
+    // The same PROBE new posts read into a tab holding n of the thread's posts: what the
+    // posts held add (read_page walks them for each new post: once looking for its key,
+    // and, for a customer's post, once counting the author's earlier posts). Each read
+    // gets a freshly filled tab (the probe's posts stay in the tab they were read into).
+    // Customers' probe: a tab of the thread's posts; the brand's probe (no author count):
+    // a tab of the same posts by the brand, quicker to fill.
+    const PROBE = Math.min(1000, raw.length);
+    // Short texts, so that scoring them costs little next to the walks being measured.
+    const probe = Object.fromEntries(Object.entries(variants).map(([v, ps]) => [v, ps.slice(0, PROBE).map((p) => ({ ...p, text: '@AcmeCare hi' }))]));
+    out.probe = [];
+    for (let r = 0; r < 3; r++) {
+      for (const v of ['customers', 'brand']) { read(keyed(variants[v].slice(0, 100), 'f'), tab); read(keyed(probe[v], 'p'), tab); m.worker_forget_tab(tab++); }
+    }
+    for (const n of [100, ...sizes]) {
+      const row = { n, customers: [], brand: [] };
+      for (let r = 0; r < 5; r++) {
+        for (const v of ['customers', 'brand']) {
+          const t = tab++;
+          read(keyed(variants[v].slice(0, n), 'f'), t);
+          row[v].push(read(keyed(probe[v], 'p'), t)[0]);
+          m.worker_forget_tab(t);
         }
       }
+      out.probe.push({ n, customers: Math.min(...row.customers), brand: Math.min(...row.brand) });
     }
-    // One more post read into a tab already holding n customer posts, the three variants
-    // alternated: per read, what the tab's size adds (mean of 40 reads, median of 5 rounds).
-    const lone = raw.findIndex((p) => p.handle !== `/${brand}`);
-    for (const n of sizes) {
-      const t = tab++;
-      read(keyed(raw.slice(0, n), 'o'), t);
-      const per = { customers: [], brand: [], nohandle: [] };
-      let k = 0;
-      for (let round = 0; round < 5; round++) {
-        for (const v of ['customers', 'brand', 'nohandle']) {
-          const s = performance.now();
-          for (let i = 0; i < 40; i++) m.worker_handle({ kind: 'read_page', posts: [{ ...variants[v][lone], key: `one${k++}` }], settled: false, background: '' }, { from: 'content_script', tab_id: t, url }, now);
-          per[v].push((performance.now() - s) / 40);
-        }
-      }
-      out.one.push({ n, customers: med(per.customers), brand: med(per.brand), nohandle: med(per.nohandle) });
+    // customer_card (the post looked up by key) for the first and last 200 posts of that tab.
+    for (const [which, ps] of [['first', arriving.slice(0, 200)], ['last', arriving.slice(-200)]]) {
+      const s = performance.now();
+      for (const p of ps) m.worker_handle({ kind: 'customer_card', post_key: p.key }, { from: 'content_script', tab_id: growTab, url }, now);
+      out.cc.push({ which, n: ps.length, ms: performance.now() - s });
     }
     out.linear = wasm.memory.buffer.byteLength;
+    out.PROBE = PROBE;
     return out;
   }, [a.raw, siteUrl('x'), SIZES, STEP, BRAND.handle]);
   await ext.close();
@@ -330,35 +359,32 @@ try {
   const chk = direct.sizes.at(-1);
   console.log(`   decode: the request JS -> Rust alone (an extension page's read_page is decoded, then refused). all by brand: the same posts`);
   console.log(`   by the brand handle: read, carded, stored, not scored (${chk.brandCards}/${chk.n} brand). scoring = customers - all by brand.`);
-  // brand(n) = a n + b n^2: the n^2 part is the key lookup over the tab's posts.
-  if (direct.sizes.length >= 2) {
-    const [p, q] = [direct.sizes[0], direct.sizes.at(-1)];
-    const b = (q.brand / q.n - p.brand / p.n) / (q.n - p.n);
-    const a = p.brand / p.n - b * p.n;
-    console.log(`   all by brand fits ${(a * 1000).toFixed(1)} µs x n + ${(b * 1e6).toFixed(1)} ns x n^2: at ${q.n} posts ${f1(b * q.n * q.n).trim()} ms of ${f1(q.brand).trim()} are the n^2 term (at 5,000, the tab cap: ${f1(b * 25e6).trim()} ms)`);
+  const gt = direct.growth.times;
+  console.log(`   the ${N} posts arriving ${STEP} at a time on one tab: ${f1(direct.growth.total).trim()} ms in all, batches 1-3 ${gt.slice(0, 3).map((x) => x.toFixed(1)).join(' / ')} ms, batches ${gt.length - 2}-${gt.length} ${gt.slice(-3).map((x) => x.toFixed(1)).join(' / ')} ms`);
+  console.log(`   the same ${direct.PROBE} new posts (texts shortened so scoring is cheap) read into a tab already holding n posts (best of 5, ms):`);
+  console.log('         n   customers   by brand   => both walks   key walk   author walk   (walks: extra over n = 100)');
+  const p0 = direct.probe[0];
+  for (const p of direct.probe) {
+    console.log(`     ${String(p.n).padStart(5)} ${f1(p.customers, 11)} ${f1(p.brand, 10)}   ${f1(p.customers - p0.customers, 13)} ${f1(p.brand - p0.brand, 10)} ${f1(p.customers - p0.customers - (p.brand - p0.brand), 13)}`);
   }
-  for (const g of direct.growth) {
-    const k = g.times.length;
-    console.log(`   ${N} posts arriving ${STEP} at a time on one tab (${g.label.padEnd(9)}): total ${f1(g.total).trim()} ms; batches 1-3 ${g.times.slice(0, 3).map((x) => x.toFixed(1)).join(' / ')} ms, batches ${k - 2}-${k} ${g.times.slice(-3).map((x) => x.toFixed(1)).join(' / ')} ms`);
+  const held = direct.probe.filter((p) => p.n > p0.n);
+  if (held.length) {
+    // The largest extra seen per (new post, post held): an upper bound, the walks being near this bench's noise.
+    const perPair = Math.max(0, ...held.map((p) => ((p.customers - p0.customers) / (direct.PROBE * (p.n - p0.n))) * 1e6));
+    const sz = direct.sizes.at(-1);
+    const scoring = (sz.customers - sz.brand) / sz.n; // ms per post, from the table above
+    console.log(`     => the walks cost at most ~${perPair.toFixed(1)} ns per new post per post held (largest seen), i.e. filling a tab of n posts spends`);
+    console.log(`        at most ~${(perPair / 2).toFixed(1)} ns x n^2 on them: ${f1((perPair / 2) * N * N / 1e6).trim()} ms at ${N} posts, ${f1((perPair / 2) * 25e6 / 1e6).trim()} ms at the 5,000-post tab cap; scoring costs ~${(scoring * 1000).toFixed(0)} µs a post (${f1(scoring * N).trim()} ms / ${f1(scoring * 5000).trim()} ms)`);
   }
-  console.log('   one more post read into a tab already holding n posts, µs per read (mean of 40, median of 5 rounds):');
-  console.log('         n   by brand   no handle   customer   => key scan*   scoring   author scan');
-  const [o0, o1] = [direct.one[0], direct.one.at(-1)];
-  const slope = o1.n > o0.n ? (o1.brand - o0.brand) / (o1.n - o0.n) : 0; // ms per post held
-  for (const o of direct.one) {
-    console.log(`     ${String(o.n).padStart(5)} ${f1(o.brand * 1000, 10)} ${f1(o.nohandle * 1000, 11)} ${f1(o.customers * 1000, 10)}   ${f1(slope * o.n * 1000, 12)} ${f1((o.nohandle - o.brand) * 1000, 9)} ${f1((o.customers - o.nohandle) * 1000, 13)}`);
-  }
-  console.log('     no handle: scored without counting the author\'s earlier posts. scoring = no handle - by brand; author scan = customer - no handle;');
-  console.log(`     * key scan: by brand's growth with n (${(slope * 1e6).toFixed(1)} ns per post held) times n: the key lookup walks every post the tab holds`);
   for (const c of direct.cc) console.log(`   customer_card x${c.n} for the ${c.which} posts of the ${N}-post tab: ${(c.ms / c.n * 1000).toFixed(1)} µs each (wasm only; the glue then reads IndexedDB)`);
-  console.log(`   bench instance's wasm linear memory afterwards: ${mib(direct.linear)} MiB`);
+  console.log(`   bench instance's wasm linear memory afterwards (its high-water mark): ${mib(direct.linear)} MiB`);
 
   // --- 3. Scrolling, A and B alternately.
   const passes = { [A.name]: [], [B.name]: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const l of round % 2 === 0 ? [a, b] : [b, a]) passes[l.side].push(await scrollPass(l));
+    for (const l of [a, b]) passes[l.side].push(await scrollPass(l));
   }
-  console.log(`\n3. scrolling the whole thread, ${PX_PER_FRAME} px per requestAnimationFrame (window.scrollBy), ${ROUNDS} passes per side, alternated`);
+  console.log(`\n3. scrolling the whole thread, ${PX_PER_FRAME} px per requestAnimationFrame (window.scrollBy), ${ROUNDS} passes per side, alternated A, B, A, B`);
   console.log('   side            height px  frames   median     p95     p99     max  >50ms  >33ms  LoAF>50ms   main thread per frame: layout  style  script ms');
   const summary = {};
   for (const l of [a, b]) {
@@ -367,8 +393,10 @@ try {
     const avg = (k) => ps.reduce((s, p) => s + p[k], 0) / ps.length;
     summary[l.side] = { median: median(all), p95: pct(all, 0.95), p99: pct(all, 0.99), max: Math.max(...all) };
     const s = summary[l.side];
-    console.log(`   ${l.side.padEnd(14)} ${String(Math.round(ps[0].height)).padStart(10)} ${String(all.length).padStart(7)} ${f1(s.median)} ${f1(s.p95)} ${f1(s.p99)} ${f1(s.max)} ${String(all.filter((x) => x > 50).length).padStart(6)} ${String(all.filter((x) => x > 33.4).length).padStart(6)} ${String(ps.reduce((n, p) => n + p.loaf.length, 0)).padStart(10)} ${f2(avg('layout') / (all.length / ps.length), 30)} ${f2(avg('style') / (all.length / ps.length), 6)} ${f2(avg('script') / (all.length / ps.length), 7)}`);
-    for (const [i, p] of ps.entries()) console.log(`     pass ${i + 1}: ${p.frames.length} frames, median ${p.frames.length ? median(p.frames).toFixed(1) : 'n/a'} ms, p95 ${pct(p.frames, 0.95).toFixed(1)}, p99 ${pct(p.frames, 0.99).toFixed(1)}, max ${Math.max(...p.frames).toFixed(1)}`);
+    console.log(`   ${l.side.padEnd(14)} ${String(Math.round(ps[0].height)).padStart(10)} ${String(all.length).padStart(7)} ${f1(s.median)} ${f1(s.p95)} ${f1(s.p99)} ${f1(s.max)} ${String(all.filter((x) => x > 50).length).padStart(6)} ${String(all.filter((x) => x > 33.4).length).padStart(6)} ${String(ps.reduce((n, p) => n + p.loaf.filter((e) => e.duration > 50).length, 0)).padStart(10)} ${f2(avg('layout') / (all.length / ps.length), 30)} ${f2(avg('style') / (all.length / ps.length), 6)} ${f2(avg('script') / (all.length / ps.length), 7)}`);
+    const longest = ps.flatMap((p) => p.loaf).sort((x, y) => y.duration - x.duration).slice(0, 3);
+    if (longest.length) console.log(`     longest animation frames: ${longest.map((e) => `${e.duration.toFixed(0)} ms (script ${e.script.toFixed(0)}${e.sources ? ` in ${e.sources}` : ''}, style+layout ${e.styleLayout.toFixed(0)})`).join('; ')}`);
+    for (const [i, p] of ps.entries()) console.log(`     pass ${i + 1}: ${p.frames.length} frames${p.bottom ? '' : ' (stopped short of the bottom)'}, median ${p.frames.length ? median(p.frames).toFixed(1) : 'n/a'} ms, p95 ${pct(p.frames, 0.95).toFixed(1)}, p99 ${pct(p.frames, 0.99).toFixed(1)}, max ${Math.max(...p.frames).toFixed(1)} (${p.where}); ${p.layouts} layouts (${p.layout.toFixed(0)} ms), ${p.styles} style recalcs (${p.style.toFixed(0)} ms)${p.stalled ? `; STALLED (frames stopped for 10 s; page ${p.visible})` : ''}`);
   }
   const sa = summary[A.name], sb = summary[B.name];
   console.log(`   ratio with/without: median ${f2(sa.median / sb.median).trim()}x, p95 ${f2(sa.p95 / sb.p95).trim()}x, p99 ${f2(sa.p99 / sb.p99).trim()}x, max ${f2(sa.max / sb.max).trim()}x`);
@@ -384,4 +412,4 @@ try {
   await B.close();
   await server.close();
 }
-console.log(`\n(${((Date.now() - tStart) / 1000).toFixed(0)} s)`);
+console.log(`\n(${((Date.now() - tStart) / 1000).toFixed(0)} s; load average now ${loadavg()[0].toFixed(2)})`);
