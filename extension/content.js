@@ -361,6 +361,9 @@
     const target = pending.get(card.key);
     if (!target || !target.element.isConnected) return;
     const host = document.createElement(HOST_TAG);
+    // Cards far off screen are not laid out or painted: a 2,000-comment thread has 2,000.
+    host.style.contentVisibility = 'auto';
+    host.style.containIntrinsicSize = 'auto 120px';
     const root = host.attachShadow({ mode: 'closed' });
     root.adoptedStyleSheets = [sheet];
     const box = el('div', 'card');
