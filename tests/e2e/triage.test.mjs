@@ -32,13 +32,19 @@ useBrowser({ extPage: true }, async (s) => {
   assert.equal(r.kind, 'crm_imported', JSON.stringify(r));
 });
 
-test('a 50-post feed is scored as it arrives and queued most urgent first', async () => {
+/** The X fixture with the feed added, every post carded. */
+async function feedOnX() {
   const page = await browser.context.newPage();
   await page.goto(siteUrl('x'));
   const base = expected('x').posts.length;
   await waitForOverlays(page, (o) => postCards(o).length >= base);
   await page.evaluate((feed) => window.__fixture.addPosts(feed.length, feed.map(({ tier, ...p }) => p)), FEED);
   await waitForOverlays(page, (o) => postCards(o).length >= base + FEED.length, 20000);
+  return { page, base };
+}
+
+test('a 50-post feed is scored as it arrives and queued most urgent first', async () => {
+  const { page, base } = await feedOnX();
 
   // The panel's queue.
   const tab = await tabIdOf(browser.worker, page);
@@ -92,12 +98,7 @@ test('a 50-post feed is scored as it arrives and queued most urgent first', asyn
 });
 
 test('triage weights and targets are set on the options page; open pages reprice their badges', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(siteUrl('x'));
-  const base = expected('x').posts.length;
-  await waitForOverlays(page, (o) => postCards(o).length >= base);
-  await page.evaluate((feed) => window.__fixture.addPosts(feed.length, feed.map(({ tier, ...p }) => p)), FEED);
-  await waitForOverlays(page, (o) => postCards(o).length >= base + FEED.length, 20000);
+  const { page } = await feedOnX();
   const tab = await tabIdOf(browser.worker, page);
   const queue = async () => (await ask(ext, { kind: 'page_posts', tab_id: tab })).page;
   const hacked = FEED.find((p) => /hacked/i.test(p.text));
