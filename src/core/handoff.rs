@@ -136,7 +136,6 @@ pub fn plan(input: &HandoffInput) -> Result<HandoffPlan, HandoffError> {
         brand_name: Some(s.brand_name.as_str()).filter(|b| !b.is_empty()),
         order_patterns: &s.tone.order_patterns,
         given,
-        ..Default::default()
     };
     let intent = post_intent(input);
     let handle = post.handle.as_deref().filter(|h| !h.is_empty());

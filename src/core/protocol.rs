@@ -7,13 +7,13 @@
 
 use crate::core::crm::card::CardView;
 use crate::core::handoff::{self, DmRoute, HandoffPlan};
-use crate::core::triage::{PostInput, Triage, TriageReport};
+use crate::core::triage::{PostInput, Triage, TriageReport, TriageSettings};
 use crate::core::crm::{CustomerRef, Direction, Identity, Interaction, InteractionKind, WriteOp};
 use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
 use crate::core::posts::{self, Post, RawPost};
 use crate::core::settings::Settings;
 use crate::core::sites::{self, SiteProfile};
-use crate::core::kb::search::{Feedback, IndexBuilder};
+use crate::core::kb::search::{Feedback, Index, IndexBuilder};
 use crate::core::kb::suggest::{self, SuggestionView};
 use crate::core::kb::{Entry, KnowledgeBase};
 use crate::core::tone::{Checker, PageFinding, ToneContext};
@@ -203,6 +203,14 @@ struct Staged {
 /// slices between messages (10,000 entries take about 2 s to index in wasm).
 const INDEX_AT_ONCE: usize = 1_500;
 
+/// Triage over `kb`'s index with the team's settings (validated when saved; the defaults
+/// if they somehow aren't valid, rather than no triage).
+fn prepared_triage(kb: &KnowledgeBase, index: Index, settings: &TriageSettings) -> Triage {
+    let mut triage = Triage::with_index(kb, index, TriageSettings::default()).expect("default triage settings are valid");
+    let _ = triage.set_settings(settings.clone());
+    triage
+}
+
 /// The service worker's state: settings, the prepared tone checker, and what each tab showed.
 pub struct Worker {
     pub settings: Settings,
@@ -243,10 +251,8 @@ pub fn host_and_path(url: &str) -> Option<(&str, &str)> {
 impl Worker {
     pub fn new(settings: Settings) -> Worker {
         let kb = KnowledgeBase::starter();
-        // Builds the knowledge base's one search index. Settings are validated before
-        // they get here; defaults if not.
-        let mut triage = Triage::new(&kb, Default::default()).expect("default triage settings are valid");
-        let _ = triage.set_settings(settings.triage.clone());
+        // The knowledge base's one search index.
+        let triage = prepared_triage(&kb, Index::new(&kb), &settings.triage);
         Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, kb, imported: Default::default(), feedback: Feedback::default(), pages: HashMap::new(), uploads: HashMap::new(), triage, planned_dm: HashMap::new(), staged: None }
     }
 
@@ -326,12 +332,15 @@ impl Worker {
                 let (kb, imported) = self.newest_kb();
                 Response::KbStatus { total: kb.len(), imported: imported.len(), indexing: self.index_progress() }
             }
-            // The newest knowledge base, even while it is still being indexed.
-            Request::ExportKb { format } => match format.as_str() {
-                "csv" => Response::KbExport { text: crate::core::kb::import::to_csv(self.newest_kb().0.entries()), format, entries: self.newest_kb().0.len() },
-                "json" => Response::KbExport { text: crate::core::kb::import::to_json(self.newest_kb().0.entries()), format, entries: self.newest_kb().0.len() },
-                other => Response::Error { message: format!("Tactful exports CSV or JSON, not “{other}”.") },
-            },
+            Request::ExportKb { format } => {
+                // The newest knowledge base, even while it is still being indexed.
+                let kb = self.newest_kb().0;
+                match format.as_str() {
+                    "csv" => Response::KbExport { text: crate::core::kb::import::to_csv(kb.entries()), format, entries: kb.len() },
+                    "json" => Response::KbExport { text: crate::core::kb::import::to_json(kb.entries()), format, entries: kb.len() },
+                    other => Response::Error { message: format!("Tactful exports CSV or JSON, not “{other}”.") },
+                }
+            }
             Request::PagePosts { tab_id } => Response::PagePosts { page: self.pages.get(&tab_id).cloned() },
             Request::GetSettings => Response::Settings { settings: self.settings.clone() },
             Request::SaveSettings { settings } => match settings.validated() {
@@ -574,9 +583,7 @@ impl Worker {
             return Some(IndexProgress { done: to, total: staged.kb.len() });
         }
         let Staged { kb, imported, builder } = self.staged.take()?;
-        // Settings were validated when saved; defaults if not.
-        let mut triage = Triage::with_index(&kb, builder.finish(), Default::default()).expect("default triage settings are valid");
-        let _ = triage.set_settings(self.settings.triage.clone());
+        let triage = prepared_triage(&kb, builder.finish(), &self.settings.triage);
         (self.kb, self.imported, self.triage) = (kb, imported, triage);
         Some(IndexProgress { done: to, total: to })
     }

@@ -573,7 +573,7 @@ fn sarcasm(text: &str, t: &[Token], scored: &mut [(usize, f32)]) {
         // "Encore un colis perdu, bravo Acme": applause after a complaint.
         let applause = (APPLAUSE.contains(&k) || APPLAUSE_IDIOMS.iter().any(|[a, b]| *a == k && t.get(i + 1).is_some_and(|n| n.key == *b))) && snapshot.iter().any(|&(j, w)| j < i && w <= -1.0 && t[i].sentence - t[j].sentence <= 1 && !t[j..i].iter().any(|x| x.role == Some(Role::Contrast)));
         if eye_roll || another || ruin || trouble || love_how || applause {
-            *v = -0.9 * *v;
+            *v *= -0.9;
         }
     }
 }
