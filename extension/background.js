@@ -82,12 +82,19 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
       let response = worker_handle(msg, from, now);
       // The core says what to read or write; the records live in IndexedDB here.
       if (response.kind === 'crm_lookup') {
-        // The connected CRM's record when there is one; the local one otherwise, or when
-        // the CRM can't be reached (said on the card). The panel asks for the full history.
-        const lines = msg.kind === 'customer_history' ? 100 : 3;
-        const r = await remote.card(response.who, now, lines).catch((e) => ({ error: String(e) }));
-        const card = r && r.card ? r.card : await crm.card(response.who, now, lines);
-        response = { kind: 'customer_card', post_key: response.post_key, permalink: response.permalink ?? null, card, note: r && r.error ? r.error : null };
+        // The panel's full history of one customer.
+        const [c] = await cardsFor([response.who], now, 100);
+        response = { kind: 'customer_card', post_key: response.post_key, permalink: response.permalink ?? null, ...c };
+      } else if (response.kind === 'crm_lookups') {
+        // The cards on a page: a few lines each.
+        const found = await cardsFor(response.found.map((/** @type {any} */ l) => l.who), now, 3);
+        response = {
+          kind: 'customer_cards',
+          cards: [
+            ...response.found.map((/** @type {any} */ l, /** @type {number} */ i) => ({ post_key: l.post_key, permalink: l.permalink ?? null, ...found[i] })),
+            ...response.failed.map((/** @type {any} */ f) => ({ post_key: f.post_key, error: f.message })),
+          ],
+        };
       } else if (response.kind === 'crm_writes') {
         // Only what is new goes to the connected CRM (the customer's post once).
         const fresh = await crm.apply(response.ops, now);
@@ -121,6 +128,34 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     .catch((e) => sendResponse({ kind: 'error', message: `Tactful failed to start: ${e && e.message ? e.message : e}` }));
   return true; // answer asynchronously
 });
+
+/**
+ * Customer cards for `whos` ({ card, note }, in order): the connected CRM's record when
+ * there is one; the local one otherwise, or when the CRM can't be reached (said in
+ * `note`). Someone who posted several times is looked up once.
+ * @param {any[]} whos @param {number} now @param {number} lines
+ */
+async function cardsFor(whos, now, lines) {
+  const keyOf = (/** @type {any} */ w) => JSON.stringify(w);
+  const distinct = [...new Map(whos.map((w) => [keyOf(w), w])).values()];
+  /** @type {Map<string, { card: any, note: string | null }>} */
+  const got = new Map();
+  /** @type {Array<{ who: any, note: string | null }>} */
+  const local = [];
+  // A few requests at a time to the connected CRM (none when there is none).
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(4, distinct.length) }, async () => {
+    while (next < distinct.length) {
+      const who = distinct[next++];
+      const r = await remote.card(who, now, lines).catch((e) => ({ error: String(e) }));
+      if (r && r.card) got.set(keyOf(who), { card: r.card, note: null });
+      else local.push({ who, note: r && r.error ? r.error : null });
+    }
+  }));
+  const cards = await crm.cards(local.map((l) => l.who), now, lines);
+  local.forEach((l, i) => got.set(keyOf(l.who), { card: cards[i], note: l.note }));
+  return whos.map((w) => /** @type {{ card: any, note: string | null }} */ (got.get(keyOf(w))));
+}
 
 /** Extension-page requests about the connected CRM. @param {any} msg */
 async function crmAdmin(msg) {

@@ -38,6 +38,9 @@
   const sheet = new CSSStyleSheet();
   // Constructed stylesheets are not blocked by the page's style-src CSP, and the
   // `:host` !important rules win over the page's own !important rules on our host.
+  // Boxes inside a card keep square corners: a 2,000-comment thread shows thousands of
+  // them, and rounded ones (any radius) more than doubled raster time while scrolling it
+  // (tests/bench/triage_speed.mjs; Chromium's software raster).
   sheet.replaceSync(`
     :host { all: initial !important; display: block !important; position: static !important;
             visibility: visible !important; opacity: 1 !important; margin: 4px 0 !important; }
@@ -48,21 +51,21 @@
             font: 12px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg);
             background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 4px 8px; max-width: 100%; }
     .card[data-theme="dark"] { --bg: #10231c; --fg: #e7e9ea; --muted: #9aa5b1; --line: #2c5646; --accent: #3ddc97; --brand: #c8a2ff; }
-    .mark { display: inline-grid; place-items: center; width: 16px; height: 16px; border-radius: 4px;
+    .mark { display: inline-grid; place-items: center; width: 16px; height: 16px;
             background: var(--accent); color: var(--bg); font-weight: 700; font-size: 11px; }
     .name { font-weight: 600; unicode-bidi: isolate; overflow-wrap: anywhere; }
     .handle, .age { color: var(--muted); }
-    .badge { color: var(--brand); border: 1px solid var(--brand); border-radius: 999px; padding: 0 6px; }
+    .badge { color: var(--brand); border: 1px solid var(--brand); padding: 0 6px; }
     .notice { border-color: #c0392b; }
     .suggestions { flex-basis: 100%; }
     .suggestion { display: grid; gap: 4px; padding: 6px 0; border-top: 1px solid var(--line); }
     .suggestion:last-child { border-bottom: 0; }
     .suggestion .why { color: var(--muted); font-size: 11px; }
     .suggestion .preview { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-    .suggestion input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 4px; padding: 1px 4px; }
+    .suggestion input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); padding: 1px 4px; }
     .suggestion .insert { justify-self: start; }
     button { font: inherit; color: var(--accent); background: none; border: 1px solid var(--line);
-             border-radius: 6px; padding: 1px 8px; cursor: pointer; }
+             padding: 1px 8px; cursor: pointer; }
     button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
     .hint { color: var(--muted); }
     .customer { flex-basis: 100%; display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px; border-top: 1px solid var(--line); padding-top: 4px; }
@@ -75,7 +78,7 @@
     .customer li.in .what { color: var(--brand); }
     .spark { stroke: var(--accent); fill: none; stroke-width: 1.5; }
     button.quiet { border-style: dashed; color: var(--muted); }
-    .triage { font-weight: 700; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px; }
+    .triage { font-weight: 700; border: 1px solid var(--line); padding: 0 4px; }
     .triage.urgent { color: var(--bg); background: #c0392b; border-color: #c0392b; }
     .triage.answered { font-weight: 400; color: var(--muted); }
     .why { color: var(--muted); font-size: 11px; }
@@ -234,20 +237,109 @@
   /** Each post's customer-history section, by post key. @type {Map<string, HTMLElement>} */
   const customers = new Map();
 
-  /** Asks for the customer card of a post's author and draws it. @param {string} key */
-  async function loadCustomer(key) {
+  /** Posts whose customer card is wanted; cards near the viewport go first. */
+  const wanted = new Set();
+  /** Each card's host element, by post key. @type {Map<string, HTMLElement>} */
+  const hosts = new Map();
+  /** Cards far off screen at the last refresh: refreshed when they come near. @type {Set<string>} */
+  const stale = new Set();
+
+  /**
+   * Those of `keys` whose card is within a screen of the viewport, read when needed (not
+   * tracked: an IntersectionObserver on 2,000 cards cost 10 ms a frame while scrolling).
+   * @param {Iterable<string>} keys
+   */
+  function nearKeys(keys) {
+    const out = [];
+    const h = innerHeight;
+    for (const k of keys) {
+      const host = hosts.get(k);
+      if (!host || !host.isConnected) continue;
+      const r = host.getBoundingClientRect();
+      if (r.bottom > -h && r.top < 2 * h) out.push(k);
+    }
+    return out;
+  }
+
+  // While the page scrolls, cards don't change: each change costs a layout of the whole
+  // thread (about 9 ms at 2,000 comments), so changes wait until scrolling stops.
+  let lastScroll = 0;
+  addEventListener('scroll', () => { lastScroll = performance.now(); }, { capture: true, passive: true });
+  /** @type {Array<() => void>} */
+  const still = [];
+  let stillTimer = 0;
+  /** Runs `change` (a DOM change to cards) once the page hasn't scrolled for a moment. @param {() => void} change */
+  function whenStill(change) {
+    still.push(change);
+    if (!stillTimer) stillTimer = setTimeout(flushStill, 0);
+  }
+  // Scrolling stopped: stale cards that are near now get refreshed.
+  addEventListener('scrollend', () => { if (stale.size && !stillTimer) stillTimer = setTimeout(flushStill, 0); }, { capture: true, passive: true });
+  function flushStill() {
+    const wait = lastScroll + 150 - performance.now();
+    if (wait > 0) {
+      stillTimer = setTimeout(flushStill, wait);
+      return;
+    }
+    stillTimer = 0;
+    for (const change of still.splice(0)) change();
+    // Cards that went stale far away and are near now.
+    if (stale.size) {
+      const near = nearKeys(stale);
+      for (const k of near) stale.delete(k);
+      if (near.length) refreshNear(near);
+    }
+  }
+  let looking = false;
+  /** Cards asked for in one message: a page of them, without holding the worker long. */
+  const CARDS_AT_ONCE = 100;
+
+  /** Asks for the customer card of a post's author (batched with others) and draws it. @param {string} key */
+  function loadCustomer(key) {
     const sec = customers.get(key);
     if (!sec) return;
     if (!sec.firstChild) sec.append(el('span', 'hint', 'Looking up the customer…'));
-    const r = await send({ kind: 'customer_card', post_key: key }).catch((e) => ({ kind: 'error', message: String(e) }));
-    if (r.kind !== 'customer_card') {
-      sec.replaceChildren(el('span', 'hint', `Customer history unavailable: ${r.message || 'no answer'}`));
+    wanted.add(key);
+    if (!looking) lookUp();
+  }
+
+  /** Sends the wanted keys, nearby ones first, one message at a time; draws each answer in one go. */
+  async function lookUp() {
+    looking = true;
+    try {
+      await Promise.resolve(); // the cards mounted in this task join the first message
+      while (wanted.size) {
+        const keys = wanted.size > CARDS_AT_ONCE ? nearKeys(wanted).slice(0, CARDS_AT_ONCE) : [];
+        const first = new Set(keys);
+        for (const k of wanted) {
+          if (keys.length >= CARDS_AT_ONCE) break;
+          if (!first.has(k)) keys.push(k);
+        }
+        for (const k of keys) wanted.delete(k);
+        const r = await send({ kind: 'customer_cards', post_keys: keys }).catch((e) => ({ kind: 'error', message: String(e) }));
+        if (r.kind !== 'customer_cards') {
+          whenStill(() => { for (const k of keys) customers.get(k)?.replaceChildren(el('span', 'hint', `Customer history unavailable: ${r.message || 'no answer'}`)); });
+          continue;
+        }
+        whenStill(() => { for (const c of r.cards) drawLookup(c); });
+      }
+    } finally {
+      looking = false;
+    }
+  }
+
+  /** One post's answer: its customer card, or why there is none. @param {any} r */
+  function drawLookup(r) {
+    const sec = customers.get(r.post_key);
+    if (!sec) return;
+    if (!r.card) {
+      sec.replaceChildren(el('span', 'hint', `Customer history unavailable: ${r.error || 'no answer'}`));
       return;
     }
     drawCustomer(sec, r.card);
     if (r.note) sec.append(el('span', 'hint', r.note));
-    for (const h of customerHooks) h(key, r);
-    if (r.permalink && (r.card.answered || []).includes(r.permalink)) markAnswered(key);
+    for (const h of customerHooks) h(r.post_key, r);
+    if (r.permalink && (r.card.answered || []).includes(r.permalink)) markAnswered(r.post_key);
   }
 
   /** Triage: each customer post's priority and card, by post key. @type {Map<string, { priority: number, box: HTMLElement, badge: HTMLElement, why: HTMLElement, answered: boolean }>} */
@@ -332,25 +424,59 @@
   /** Ages and priorities move on while the page is open: asked for every minute it is shown. */
   async function refreshCards() {
     if (document.visibilityState !== 'visible' || (!ages.size && !queue.size)) return;
-    const r = await send({ kind: 'refresh_cards' }).catch(() => null);
+    const all = new Set([...ages.keys(), ...queue.keys()]);
+    const keys = nearKeys(all);
+    const r = await send({ kind: 'refresh_cards', keys, order: true }).catch(() => null);
     if (!r || r.kind !== 'cards') return;
-    for (const c of /** @type {Card[]} */ (r.cards)) {
-      const a = ages.get(c.key);
-      if (a && c.age) {
-        a.age.textContent = c.age;
-        a.box.setAttribute('aria-label', `Tactful: ${c.label}`);
-        a.box.title = c.label;
+    // The order Alt+N walks follows at once; what a card shows, when it is near.
+    for (const [k, priority] of r.order) {
+      const q = queue.get(k);
+      if (q && !q.answered) q.priority = priority;
+    }
+    whenStill(() => { for (const c of /** @type {Card[]} */ (r.cards)) redraw(c); });
+    const drawn = new Set(keys);
+    for (const k of all) if (!drawn.has(k)) stale.add(k);
+  }
+
+  /** Cards that came near since they went stale, to ask for together. @type {Set<string>} */
+  const refreshWanted = new Set();
+  let refreshing = false;
+
+  /** Refreshes cards that came near. @param {string[]} keys */
+  async function refreshNear(keys) {
+    for (const k of keys) refreshWanted.add(k);
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      while (refreshWanted.size) {
+        const keys = [...refreshWanted];
+        refreshWanted.clear();
+        const r = await send({ kind: 'refresh_cards', keys, order: false }).catch(() => null);
+        if (r && r.kind === 'cards') whenStill(() => { for (const c of /** @type {Card[]} */ (r.cards)) redraw(c); });
       }
-      const q = queue.get(c.key);
-      if (q && c.triage && !q.answered) {
-        const t = c.triage;
-        q.priority = t.priority;
-        q.badge.textContent = String(t.priority);
-        q.badge.className = `triage${t.urgent ? ' urgent' : ''}`;
-        q.badge.setAttribute('aria-label', `Priority ${t.priority} of 100${t.urgent ? ', urgent' : ''}: ${t.why}`);
-        q.badge.title = t.why;
-        q.why.textContent = t.why;
-      }
+    } finally {
+      refreshing = false;
+    }
+  }
+
+  /** Shows a refreshed card's age and priority (text changed only where it differs). @param {Card} c */
+  function redraw(c) {
+    const set = (/** @type {Element} */ e, /** @type {string} */ attr, /** @type {string} */ v) => { if (e.getAttribute(attr) !== v) e.setAttribute(attr, v); };
+    const text = (/** @type {Element} */ e, /** @type {string} */ v) => { if (e.textContent !== v) e.textContent = v; };
+    const a = ages.get(c.key);
+    if (a && c.age) {
+      text(a.age, c.age);
+      set(a.box, 'aria-label', `Tactful: ${c.label}`);
+      set(a.box, 'title', c.label);
+    }
+    const q = queue.get(c.key);
+    if (q && c.triage && !q.answered) {
+      const t = c.triage;
+      text(q.badge, String(t.priority));
+      set(q.badge, 'class', `triage${t.urgent ? ' urgent' : ''}`);
+      set(q.badge, 'aria-label', `Priority ${t.priority} of 100${t.urgent ? ', urgent' : ''}: ${t.why}`);
+      set(q.badge, 'title', t.why);
+      text(q.why, t.why);
     }
   }
   setInterval(refreshCards, 60000);
@@ -361,9 +487,6 @@
     const target = pending.get(card.key);
     if (!target || !target.element.isConnected) return;
     const host = document.createElement(HOST_TAG);
-    // Cards far off screen are not laid out or painted: a 2,000-comment thread has 2,000.
-    host.style.contentVisibility = 'auto';
-    host.style.containIntrinsicSize = 'auto 120px';
     const root = host.attachShadow({ mode: 'closed' });
     root.adoptedStyleSheets = [sheet];
     const box = el('div', 'card');
@@ -428,6 +551,7 @@
     if (anchor && anchor.slot) host.slot = anchor.slot;
     if (anchor) anchor.after(host);
     else target.element.append(host);
+    hosts.set(card.key, host);
   }
 
   /**

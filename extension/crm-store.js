@@ -100,8 +100,18 @@ async function recent(/** @type {IDBTransaction} */ tx, /** @type {string} */ id
 
 /** The customer card for a post's author, with up to `lines` of history. */
 export async function card(/** @type {any} */ who, /** @type {number} */ now, lines = 3) {
+  return (await cards([who], now, lines))[0];
+}
+
+/** The customer cards of several authors, read in one transaction. */
+export async function cards(/** @type {any[]} */ whos, /** @type {number} */ now, lines = 3) {
+  if (!whos.length) return [];
   const db = await open();
   const tx = db.transaction(STORES, 'readonly');
+  return Promise.all(whos.map((who) => cardIn(tx, who, now, lines)));
+}
+
+async function cardIn(/** @type {IDBTransaction} */ tx, /** @type {any} */ who, /** @type {number} */ now, /** @type {number} */ lines) {
   const r = crm_resolve(who, await owners(tx, who));
   if (r.kind === 'new') return crm_unknown_card(who);
   const customer = await done(tx.objectStore('customers').get(r.id));

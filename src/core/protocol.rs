@@ -59,9 +59,11 @@ pub enum Request {
     },
     /// The agent inserted suggestion `id` (learned from, to rank it a little higher).
     Picked { id: String },
-    /// Who wrote post `post_key`, for the customer card (the worker's glue then reads
-    /// the CRM and answers with a `customer_card`).
-    CustomerCard { post_key: String },
+    /// Who wrote each of posts `post_keys`, for their customer cards (the worker's glue
+    /// then reads the CRM and answers with `customer_cards`). One message for many cards:
+    /// a 2,000-comment thread sent one per card and kept the worker and page busy for
+    /// seconds.
+    CustomerCards { post_keys: Vec<String> },
     /// The agent acted on post `post_key` (`text` is what went into the reply box):
     /// logged in the CRM with the customer's post.
     LogInteraction {
@@ -85,8 +87,17 @@ pub enum Request {
     /// Post `post_key` has been answered (the CRM says so): it leaves the triage queue.
     MarkAnswered { post_key: String },
     /// The page's cards as they stand now: ages, and priorities with the current weights
-    /// (the content script asks every minute while the page is open).
-    RefreshCards,
+    /// (the content script asks every minute while the page is open, and again for a card
+    /// that comes into view after that). `keys`: the cards wanted, those near the
+    /// viewport; `order`: also every post's priority, for Alt+N. All posts are repriced
+    /// (for the panel's queue); only the wanted cards travel: thousands each minute made
+    /// garbage that cost the page a 0.4 s collection.
+    RefreshCards {
+        #[serde(default)]
+        keys: Vec<String>,
+        #[serde(default)]
+        order: bool,
+    },
     // --- extension pages only ---
     /// What Tactful read on a tab (the panel's list).
     PagePosts { tab_id: i64 },
@@ -147,7 +158,12 @@ pub enum Response {
     Profile { profile: Option<Box<SiteProfile>> },
     Overlay { view: OverlayView },
     /// Fresh ages and triage badges of the cards a page already has, by post key.
-    Cards { cards: Vec<overlay::Card> },
+    /// `order`: each triaged post's key and priority, when asked for.
+    Cards {
+        cards: Vec<overlay::Card>,
+        #[serde(default)]
+        order: Vec<(String, u8)>,
+    },
     /// Tone findings with UTF-16 spans for the page, and the platform length count.
     Tone { findings: Vec<PageFinding>, length: LengthCount, platform: String },
     PagePosts { page: Option<PageSnapshot> },
@@ -161,6 +177,9 @@ pub enum Response {
         #[serde(default)]
         permalink: Option<String>,
     },
+    /// For the glue, not the page: look these customers up in the CRM (`failed`: the
+    /// posts whose author can't be told, with why).
+    CrmLookups { found: Vec<Lookup>, failed: Vec<LookupFailed> },
     /// For the glue, not the page: apply these writes to the CRM, in order.
     CrmWrites { ops: Vec<WriteOp> },
     /// The customer card for a post.
@@ -183,6 +202,22 @@ pub enum Response {
     Ok,
     /// A request that failed, with words for the agent.
     Error { message: String },
+}
+
+/// A post's author to look up in the CRM.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lookup {
+    pub post_key: String,
+    pub who: CustomerRef,
+    #[serde(default)]
+    pub permalink: Option<String>,
+}
+
+/// A post whose author can't be looked up, and why (words for the agent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LookupFailed {
+    pub post_key: String,
+    pub message: String,
 }
 
 /// How far the worker is through indexing a new knowledge base.
@@ -273,10 +308,7 @@ impl Worker {
                 }
                 Response::Learned { feedback: self.feedback.clone() }
             }
-            Request::CustomerCard { post_key } => match self.author_of_sender(sender, &post_key) {
-                Ok((who, post)) => Response::CrmLookup { permalink: post.permalink.clone(), post_key, who },
-                Err(message) => Response::Error { message },
-            },
+            Request::CustomerCards { post_keys } => self.lookups(sender, post_keys),
             Request::Handoff { post_key, dms_closed } => match self.handoff(sender, &post_key, dms_closed) {
                 Ok(plan) => {
                     let tone = self.tone_of(sender, &plan.public_text, &post_key);
@@ -297,7 +329,7 @@ impl Worker {
                     None => Response::Error { message: "No private message is planned for this post; press Move to private again.".into() },
                 }
             }
-            Request::RefreshCards => self.refresh_cards(sender, now_ms),
+            Request::RefreshCards { keys, order } => self.refresh_cards(sender, &keys, order, now_ms),
             Request::MarkAnswered { post_key } => {
                 self.mark_answered(sender, post_key);
                 Response::Ok
@@ -430,24 +462,25 @@ impl Worker {
 
     /// Every card of the sender's page again at `now_ms`: ages move on, and priorities are
     /// repriced (age and the current weights; the post is not read again).
-    fn refresh_cards(&mut self, sender: &Sender, now_ms: i64) -> Response {
+    fn refresh_cards(&mut self, sender: &Sender, keys: &[String], order: bool, now_ms: i64) -> Response {
         let Sender::ContentScript { tab_id, .. } = sender else {
             return Response::Error { message: "only a web page's content script has cards".into() };
         };
-        let Some(page) = self.pages.get_mut(tab_id) else { return Response::Cards { cards: Vec::new() } };
+        let Some(page) = self.pages.get_mut(tab_id) else { return Response::Cards { cards: Vec::new(), order: Vec::new() } };
+        for p in &page.posts {
+            if let Some(r) = page.triage.get_mut(&p.key) {
+                *r = self.triage.reprice(r, p.created_ms, Some(p.site), now_ms);
+            }
+        }
+        let wanted: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
         let cards = page
             .posts
             .iter()
-            .map(|p| {
-                let mut card = overlay::card(p, now_ms);
-                if let Some(r) = page.triage.get_mut(&p.key) {
-                    *r = self.triage.reprice(r, p.created_ms, Some(p.site), now_ms);
-                    card.triage = Some(overlay::TriageBadge::from(&*r));
-                }
-                card
-            })
+            .filter(|p| wanted.contains(p.key.as_str()))
+            .map(|p| overlay::Card { triage: page.triage.get(&p.key).map(overlay::TriageBadge::from), ..overlay::card(p, now_ms) })
             .collect();
-        Response::Cards { cards }
+        let order = if order { page.posts.iter().filter_map(|p| Some((p.key.clone(), page.triage.get(&p.key)?.priority))).collect() } else { Vec::new() };
+        Response::Cards { cards, order }
     }
 
     /// Takes a post out of its tab's triage queue.
@@ -605,12 +638,25 @@ impl Worker {
         self.author_of(*tab_id, post_key)
     }
 
+    /// The authors of the sender's posts `post_keys`, for their customer cards.
+    fn lookups(&self, sender: &Sender, post_keys: Vec<String>) -> Response {
+        let Sender::ContentScript { tab_id, .. } = sender else { return Response::Error { message: "only a page's posts have authors".into() } };
+        let Some(page) = self.pages.get(tab_id) else { return Response::Error { message: "Tactful hasn't read this page yet; try again in a moment".into() } };
+        let by_key: HashMap<&str, &Post> = page.posts.iter().map(|p| (p.key.as_str(), p)).collect();
+        let (mut found, mut failed) = (vec![], vec![]);
+        for post_key in post_keys {
+            match by_key.get(post_key.as_str()).ok_or_else(not_read).and_then(|post| Ok((author(post)?, *post))) {
+                Ok((who, post)) => found.push(Lookup { permalink: post.permalink.clone(), post_key, who }),
+                Err(message) => failed.push(LookupFailed { post_key, message }),
+            }
+        }
+        Response::CrmLookups { found, failed }
+    }
+
     /// The customer behind post `post_key` as tab `tab_id` last showed it.
     fn author_of(&self, tab_id: i64, post_key: &str) -> Result<(CustomerRef, &Post), String> {
-        let post = self.pages.get(&tab_id).and_then(|p| p.posts.iter().find(|p| p.key == post_key)).ok_or("Tactful hasn't read that post yet; try again in a moment")?;
-        let handle = post.handle.as_deref().filter(|h| !h.is_empty()).ok_or("Tactful can't tell who wrote this post (no handle on the page)")?;
-        let who = CustomerRef { identities: vec![Identity::new(&site_slug(post.site), handle)], display_name: Some(post.author_name.clone()).filter(|n| !n.is_empty()) };
-        Ok((who, post))
+        let post = self.pages.get(&tab_id).and_then(|p| p.posts.iter().find(|p| p.key == post_key)).ok_or_else(not_read)?;
+        Ok((author(post)?, post))
     }
 
     /// The customer's post (once, keyed by its permalink) and the agent's action on it.
@@ -640,6 +686,16 @@ impl Worker {
 /// "x", "facebook", …: a site as the CRM names channels.
 pub fn site_slug(site: crate::core::sites::SiteId) -> String {
     serde_json::to_value(site).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+fn not_read() -> String {
+    "Tactful hasn't read that post yet; try again in a moment".into()
+}
+
+/// Who wrote `post`, as the CRM knows people: the site's handle, and the name shown.
+fn author(post: &Post) -> Result<CustomerRef, String> {
+    let handle = post.handle.as_deref().filter(|h| !h.is_empty()).ok_or("Tactful can't tell who wrote this post (no handle on the page)")?;
+    Ok(CustomerRef { identities: vec![Identity::new(&site_slug(post.site), handle)], display_name: Some(post.author_name.clone()).filter(|n| !n.is_empty()) })
 }
 
 fn sender_profile(sender: &Sender) -> Option<(&'static SiteProfile, &str)> {
@@ -794,16 +850,24 @@ mod tests {
         let mut p = raw("a", "Dana_Reyes");
         p.author_name = Some("Dana Reyes".into());
         p.text = Some("My order is STILL missing 😡".into());
-        w.handle(Request::ReadPage { posts: vec![p], settled: false, background: String::new() }, &tab("https://x.com/dana/status/1"), 0);
-        let Response::CrmLookup { who, .. } = w.handle(Request::CustomerCard { post_key: "a".into() }, &tab("https://x.com/dana/status/1"), 0) else { panic!() };
-        assert_eq!(who.identities, [Identity::new("x", "dana_reyes")]);
+        let mut anon = raw("b", "Someone");
+        anon.handle = None;
+        w.handle(Request::ReadPage { posts: vec![p, anon], settled: false, background: String::new() }, &tab("https://x.com/dana/status/1"), 0);
+        let keys = ["a", "b", "zzz"].map(String::from).to_vec();
+        let Response::CrmLookups { found, failed } = w.handle(Request::CustomerCards { post_keys: keys.clone() }, &tab("https://x.com/dana/status/1"), 0) else { panic!() };
+        let [Lookup { post_key, who, .. }] = &found[..] else { panic!("{found:?}") };
+        assert_eq!((post_key.as_str(), &who.identities[..]), ("a", &[Identity::new("x", "dana_reyes")][..]));
+        assert_eq!(who.display_name.as_deref(), Some("Dana Reyes"));
+        // Each post that can't be looked up says why, and the others still are.
+        let why: Vec<_> = failed.iter().map(|f| (f.post_key.as_str(), f.message.contains("no handle"), f.message.contains("hasn't read"))).collect();
+        assert_eq!(why, [("b", true, false), ("zzz", false, true)]);
         let r = w.handle(Request::LogInteraction { post_key: "a".into(), action: InteractionKind::SuggestionUsed, text: "Sorry Dana".into(), tone_findings: vec![] }, &tab("https://x.com/dana/status/1"), 42);
         let Response::CrmWrites { ops } = r else { panic!("{r:?}") };
         let [WriteOp::LogInteraction { interaction: theirs, .. }, WriteOp::LogInteraction { interaction: ours, .. }] = &ops[..] else { panic!() };
         assert_eq!((theirs.direction, ours.direction), (Direction::Inbound, Direction::Outbound));
         assert!(theirs.sentiment.unwrap() < 0.0 && theirs.id.starts_with("post:"));
         assert_eq!((ours.text.as_str(), ours.at), ("Sorry Dana", 42));
-        assert!(matches!(w.handle(Request::CustomerCard { post_key: "a".into() }, &Sender::ExtensionPage, 0), Response::Error { .. }));
+        assert!(matches!(w.handle(Request::CustomerCards { post_keys: keys }, &Sender::ExtensionPage, 0), Response::Error { .. }));
     }
 
     #[test]
@@ -854,12 +918,17 @@ mod tests {
         let t0 = crate::core::clock::parse_iso("2026-11-23T11:10:00Z").unwrap();
         let Response::Overlay { view } = w.handle(Request::ReadPage { posts: vec![p], settled: false, background: String::new() }, &page, t0) else { panic!() };
         let before = view.cards[0].triage.clone().unwrap();
-        let Response::Cards { cards } = w.handle(Request::RefreshCards, &page, t0 + 120 * 60_000) else { panic!() };
+        // Repriced whether or not its card is wanted: the panel's queue follows.
+        let Response::Cards { cards, order } = w.handle(Request::RefreshCards { keys: vec![], order: false }, &page, t0 + 120 * 60_000) else { panic!() };
+        assert!(cards.is_empty() && order.is_empty());
+        let queued = Worker::queue(&w.pages[&7])[0].1.priority;
+        assert!(queued > before.priority, "{} -> {queued}", before.priority);
+        let Response::Cards { cards, order } = w.handle(Request::RefreshCards { keys: vec!["a".into(), "gone".into()], order: true }, &page, t0 + 120 * 60_000) else { panic!() };
         let after = cards[0].triage.clone().unwrap();
         assert_eq!((view.cards[0].age.as_deref(), cards[0].age.as_deref()), (Some("10 min"), Some("2 h")));
-        assert!(after.priority > before.priority, "{before:?} -> {after:?}");
-        assert_eq!(Worker::queue(&w.pages[&7])[0].1.priority, after.priority, "the panel's queue sees it too");
-        assert!(matches!(w.handle(Request::RefreshCards, &Sender::ExtensionPage, 0), Response::Error { .. }));
+        assert_eq!((cards.len(), after.priority), (1, queued));
+        assert_eq!(order, [("a".to_string(), queued)]);
+        assert!(matches!(w.handle(Request::RefreshCards { keys: vec![], order: true }, &Sender::ExtensionPage, 0), Response::Error { .. }));
     }
 
     #[test]

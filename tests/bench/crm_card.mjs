@@ -429,10 +429,14 @@ async function pageDirect({ samples, rounds, breakdown }) {
 
 // ---------- content-script world of the x.com page ----------
 
-/** Fabricated read_page + customer_card for each sample, one at a time, then warm rounds. */
+/** One post's customer card, asked for as the content script does (a batch of one). */
+const CARD1 = `const card1 = async (send, k) => { const r = await send({ kind: 'customer_cards', post_keys: [k] }); return r && r.kind === 'customer_cards' ? { kind: 'customer_card', ...r.cards[0] } : r; };`;
+
+/** Fabricated read_page + customer card for each sample, one at a time, then warm rounds. */
 const csMessagePath = (samples, rounds, tag) => `(async () => {
   const samples = ${JSON.stringify(samples)};
   const send = (m) => chrome.runtime.sendMessage(m);
+  ${CARD1}
   const out = { cold: [], warm: [], warmCount: [], readPage: [], bad: [] };
   const key = (c) => '${tag}' + c.i;
   for (const c of samples) {
@@ -442,13 +446,13 @@ const csMessagePath = (samples, rounds, tag) => `(async () => {
     out.readPage.push(performance.now() - s);
     if (rp.kind !== 'overlay') { out.bad.push(JSON.stringify(rp)); continue; }
     s = performance.now();
-    const r = await send({ kind: 'customer_card', post_key: key(c) });
+    const r = await card1(send, key(c));
     out.cold.push(performance.now() - s);
     if (r.kind !== 'customer_card' || !r.card.summary.includes(c.count + ' interaction')) out.bad.push(c.handle + ': ' + JSON.stringify(r).slice(0, 200));
   }
   for (let k = 0; k < ${rounds}; k++) {
     const order = samples.slice().sort(() => Math.random() - 0.5);
-    for (const c of order) { const s = performance.now(); await send({ kind: 'customer_card', post_key: key(c) }); out.warm.push(performance.now() - s); out.warmCount.push(c.count); }
+    for (const c of order) { const s = performance.now(); await card1(send, key(c)); out.warm.push(performance.now() - s); out.warmCount.push(c.count); }
   }
   return out;
 })()`;
@@ -466,7 +470,7 @@ const csDomPath = (samples) => `(async () => {
     chrome.runtime.sendMessage = (msg, ...rest) => {
       const s = performance.now();
       const p = orig(msg, ...rest);
-      if (msg && msg.kind === 'customer_card') p.then((r) => __benchLog.set(msg.post_key, { s, e: performance.now(), r }));
+      if (msg && msg.kind === 'customer_cards') p.then((r) => { for (const c of r.cards || []) __benchLog.set(c.post_key, { s, e: performance.now(), r: { kind: 'customer_card', ...c } }); });
       return p;
     };
   }
@@ -591,11 +595,12 @@ async function run({ customers, interactions }, server) {
     const fixtureKeys = await inContentScript(page, `(async () => { await tactfulShared.profile; return [...document.querySelectorAll('article[data-testid="tweet"]')].map((a) => tactfulShared.postKeyFor(a)); })()`);
     const realKeyTimes = await inContentScript(page, `(async () => {
       const keys = ${JSON.stringify(fixtureKeys)};
+      ${CARD1}
       const out = {};
       for (const k of keys) {
         const ts = [];
         let summary = '';
-        for (let i = 0; i < 40; i++) { const s = performance.now(); const r = await chrome.runtime.sendMessage({ kind: 'customer_card', post_key: k }); ts.push(performance.now() - s); summary = r.card ? r.card.summary : r.message; }
+        for (let i = 0; i < 40; i++) { const s = performance.now(); const r = await card1((m) => chrome.runtime.sendMessage(m), k); ts.push(performance.now() - s); summary = r.card ? r.card.summary : r.message; }
         out[k] = { ts, summary };
       }
       return out;
@@ -637,7 +642,8 @@ async function run({ customers, interactions }, server) {
       const rp = await chrome.runtime.sendMessage({ kind: 'read_page', posts: [raw], settled: false, background: 'rgb(255, 255, 255)' });
       const wake = performance.now() - s;
       s = performance.now();
-      const r = await chrome.runtime.sendMessage({ kind: 'customer_card', post_key: '${key}' });
+      ${CARD1}
+      const r = await card1((m) => chrome.runtime.sendMessage(m), '${key}');
       return { wake, card: performance.now() - s, ok: r.kind === 'customer_card' && r.card.summary.includes('${c.count} interaction'), rp: rp.kind === 'overlay' ? 'overlay' : JSON.stringify(rp), r: r.kind === 'customer_card' ? r.card.summary : JSON.stringify(r) };
     })()`;
     console.log(`worker restarts: ${RESTARTS}× stop the service worker, then read_page + the first card (customers not asked for before)…`);

@@ -1,11 +1,12 @@
 // Benchmark of triage speed: customer posts read and scored per second by the wasm core in
 // Chromium (end to end on the X fixture, and worker_handle timed directly, with the
-// 500 / 1,000 / 2,000-post scaling of read_page and customer_card), then frame times while
+// 500 / 1,000 / 2,000-post scaling of read_page and customer_cards), then frame times while
 // scrolling a 2,000-comment X thread with Tactful and without it, side by side in the same
 // run (two Chromiums, the same fixture server, measured alternately A, B, A, B so machine
 // noise hits both), and the page's memory with and without. Prints figures; asserts nothing.
 //   node tests/bench/triage_speed.mjs [comments=2000] [rounds=2]   (after ./build.sh)
 //   HEADED=1 xvfb-run -a node tests/bench/triage_speed.mjs        (frames from a headed Chromium)
+//   DIST=/path/to/another/build node tests/bench/triage_speed.mjs (compare a variant)
 // The comments are the 50 posts of tests/e2e/data/triage_feed.json with name, handle, age
 // and wording varied, every other one a tweet from ../shared/data/vader-tweets when that
 // file is there (read in place, never copied), and one in 25 a reply from the brand.
@@ -105,7 +106,7 @@ const WRAP_SEND = `(() => {
   const rt = chrome.runtime;
   const orig = rt.sendMessage.bind(rt);
   const wrapped = (msg, ...rest) => {
-    const e = { kind: msg && msg.kind, n: msg && Array.isArray(msg.posts) ? msg.posts.length : 0, sent: performance.now(), done: null };
+    const e = { kind: msg && msg.kind, n: msg && Array.isArray(msg.posts) ? msg.posts.length : msg && Array.isArray(msg.post_keys) ? msg.post_keys.length : 0, sent: performance.now(), done: null };
     if (e.kind === 'read_page' && e.n) globalThis.__benchPosts = msg.posts;
     log.push(e);
     const p = orig(msg, ...rest);
@@ -151,24 +152,25 @@ async function loadThread(side, records) {
     const customers = records.filter((x) => x.handle !== BRAND.handle).length;
     await page.waitForFunction((n) => window.__bench.cards >= n, base + records.length, { timeout: 120000, polling: 50 });
     const cardsAt = await page.evaluate((n) => window.__bench.at[n - 1], base + records.length);
-    // Every customer post's card asks the worker (and the CRM) for its customer.
+    // Every customer post's card asks the worker (and the CRM) for its customer, many to a message.
     const deadline = Date.now() + 120000;
     let log;
     for (;;) {
       log = await inContentScript(page, `globalThis.__benchLog.map(({ kind, n, sent, done }) => ({ kind, n, sent, done }))`);
-      const cc = log.filter((e) => e.kind === 'customer_card');
-      if ((cc.length >= customers && cc.every((e) => e.done !== null)) || Date.now() > deadline) break;
+      const cc = log.filter((e) => e.kind === 'customer_cards');
+      if ((cc.reduce((s, e) => s + e.n, 0) >= customers && cc.every((e) => e.done !== null)) || Date.now() > deadline) break;
       await page.waitForTimeout(100);
     }
     const reads = log.filter((e) => e.kind === 'read_page' && e.n > 0);
-    const cc = log.filter((e) => e.kind === 'customer_card' && e.done !== null);
+    const cc = log.filter((e) => e.kind === 'customer_cards' && e.done !== null);
     Object.assign(r, {
       customers,
       reads: reads.map((e) => ({ n: e.n, ms: e.done - e.sent })),
       firstSend: reads[0].sent - t.t1,
       lastReadDone: Math.max(...reads.map((e) => e.done)) - t.t1,
       cardsMs: cardsAt - t.t1,
-      ccCount: cc.length,
+      ccCount: cc.reduce((s, e) => s + e.n, 0),
+      ccMessages: cc.length,
       ccDone: Math.max(...cc.map((e) => e.done)) - t.t1,
       ccRt: cc.map((e) => e.done - e.sent),
     });
@@ -249,7 +251,7 @@ async function scrollPass(r) {
 const tStart = Date.now();
 await buildFixtures();
 const server = await startFixtureServer({ port: 0 });
-const A = { name: 'with Tactful', tactful: true, ...(await launch({ port: server.port, headless: !HEADED })) };
+const A = { name: 'with Tactful', tactful: true, ...(await launch({ port: server.port, headless: !HEADED, ...(process.env.DIST ? { dist: process.env.DIST } : {}) })) };
 const B = { name: 'without', tactful: false, ...(await launchPlain({ port: server.port })) };
 const records = comments(N);
 const version = A.context.browser()?.version() ?? '';
@@ -269,7 +271,7 @@ try {
   console.log(`   content script sends read_page             ${f1(a.firstSend)}   (MutationObserver, setTimeout 0, reading ${a.reads.reduce((s, x) => s + x.n, 0)} posts' fields, queued behind the page's own work on them)`);
   console.log(`   read_page answered                         ${f1(a.lastReadDone)}   (round trip ${a.reads.map((x) => `${x.n} posts ${x.ms.toFixed(1)} ms`).join(', ')}: messaging + wasm)`);
   console.log(`   all ${N} cards with triage badges drawn     ${f1(a.cardsMs)}   => ${kps(N, a.cardsMs)} posts/s end to end`);
-  console.log(`   all ${a.ccCount} customer cards answered          ${f1(a.ccDone)}   (one customer_card message per card; round trip median ${f1(median(a.ccRt)).trim()} ms, p95 ${f1(pct(a.ccRt, 0.95)).trim()}, max ${f1(Math.max(...a.ccRt)).trim()}; CRM empty)`);
+  console.log(`   all ${a.ccCount} customer cards answered          ${f1(a.ccDone)}   (${a.ccMessages} customer_cards messages, one at a time; round trip median ${f1(median(a.ccRt)).trim()} ms, p95 ${f1(pct(a.ccRt, 0.95)).trim()}, max ${f1(Math.max(...a.ccRt)).trim()}; CRM empty)`);
   console.log(`   page main thread busy, addPosts to done:   script ${f1(a.busy.script).trim()}, style ${f1(a.busy.style).trim()}, layout ${f1(a.busy.layout).trim()}, all tasks ${f1(a.busy.task).trim()} ms`);
   console.log(`                                    without:  script ${f1(b.busy.script).trim()}, style ${f1(b.busy.style).trim()}, layout ${f1(b.busy.layout).trim()}, all tasks ${f1(b.busy.task).trim()} ms`);
 
@@ -338,10 +340,11 @@ try {
       }
       out.probe.push({ n, customers: Math.min(...row.customers), brand: Math.min(...row.brand) });
     }
-    // customer_card (the post looked up by key) for the first and last 200 posts of that tab.
+    // customer_cards (the posts' authors looked up by key), 100 keys a message as the content
+    // script sends them, for the first and last 200 posts of that tab.
     for (const [which, ps] of [['first', arriving.slice(0, 200)], ['last', arriving.slice(-200)]]) {
       const s = performance.now();
-      for (const p of ps) m.worker_handle({ kind: 'customer_card', post_key: p.key }, { from: 'content_script', tab_id: growTab, url }, now);
+      for (let i = 0; i < ps.length; i += 100) m.worker_handle({ kind: 'customer_cards', post_keys: ps.slice(i, i + 100).map((p) => p.key) }, { from: 'content_script', tab_id: growTab, url }, now);
       out.cc.push({ which, n: ps.length, ms: performance.now() - s });
     }
     out.linear = wasm.memory.buffer.byteLength;
@@ -376,7 +379,7 @@ try {
     console.log(`     => the walks cost at most ~${perPair.toFixed(1)} ns per new post per post held (largest seen), i.e. filling a tab of n posts spends`);
     console.log(`        at most ~${(perPair / 2).toFixed(1)} ns x n^2 on them: ${f1((perPair / 2) * N * N / 1e6).trim()} ms at ${N} posts, ${f1((perPair / 2) * 25e6 / 1e6).trim()} ms at the 5,000-post tab cap; scoring costs ~${(scoring * 1000).toFixed(0)} µs a post (${f1(scoring * N).trim()} ms / ${f1(scoring * 5000).trim()} ms)`);
   }
-  for (const c of direct.cc) console.log(`   customer_card x${c.n} for the ${c.which} posts of the ${N}-post tab: ${(c.ms / c.n * 1000).toFixed(1)} µs each (wasm only; the glue then reads IndexedDB)`);
+  for (const c of direct.cc) console.log(`   customer_cards for the ${c.which} ${c.n} posts of the ${N}-post tab: ${(c.ms / c.n * 1000).toFixed(1)} µs each (wasm only; the glue then reads IndexedDB)`);
   console.log(`   bench instance's wasm linear memory afterwards (its high-water mark): ${mib(direct.linear)} MiB`);
 
   // --- 3. Scrolling, A and B alternately.

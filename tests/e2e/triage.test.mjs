@@ -131,12 +131,31 @@ test('triage weights and targets are set on the options page; open pages reprice
   let after = before;
   for (const end = Date.now() + 10000; after >= before && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) after = await priorityOf(hacked.handle);
   assert.ok(after < before, `urgency no longer counts: ${before} -> ${after}`);
-  const cards = () => overlays(page).then((o) => o.map((x) => x.text).join('\n'));
-  const end = Date.now() + 10000;
-  while (!(await cards()).includes(`${after} `) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
-  const text = await cards();
-  assert.match(text, /min of 30/, 'ages are explained against the new X target');
-  assert.ok(!/min of 60/.test(text), `no badge keeps the old target: ${text.split('\n').filter((l) => /min of 60/.test(l)).join(' | ')}`);
+  // Cards in view change at once; the others as they come near.
+  const cards = async (nearOnly) => {
+    const texts = (await overlays(page)).filter((o) => !o.notice && !o.tone).map((x) => x.text);
+    const near = await page.evaluate(() => [...document.querySelectorAll('tactful-overlay:not([data-notice]):not([data-tone])')]
+      .map((h) => { const r = h.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }));
+    assert.equal(near.length, texts.length);
+    return texts.filter((_, i) => !nearOnly || near[i]).join('\n');
+  };
+  const stale = (text) => text.split('\n').filter((l) => /min of 60/.test(l)).join(' | ');
+  await page.evaluate(() => scrollTo(0, 0));
+  let end = Date.now() + 10000;
+  while (/min of 60/.test(await cards(true)) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+  const shown = await cards(true);
+  assert.match(shown, /min of 30/, 'ages are explained against the new X target');
+  assert.ok(!stale(shown), `no badge in view keeps the old target: ${stale(shown)}`);
+  // Down the page a screen at a time, stopping on each as an agent reading it would
+  // (cards don't change while the page scrolls): every card further down follows.
+  for (let y = 0; y < (await page.evaluate(() => document.scrollingElement.scrollHeight)); y += 900) {
+    await page.evaluate((y) => scrollTo(0, y), y);
+    await new Promise((r) => setTimeout(r, 400));
+  }
+  end = Date.now() + 5000;
+  while (/min of 60/.test(await cards(false)) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+  const all = await cards(false);
+  assert.ok(!stale(all), `no badge keeps the old target once scrolled to: ${stale(all)}`);
 
   // Back to the defaults.
   await opts.click('#triage-defaults');
