@@ -190,6 +190,12 @@ async function loadThread(side, records) {
 /** One pass over the whole thread, top to bottom, PX_PER_FRAME per animation frame. */
 async function scrollPass(r) {
   await r.page.bringToFront();
+  // Garbage collections during the pass (renderer main threads), to tell them from work.
+  const traced = [];
+  const collect = (e) => traced.push(...e.value);
+  r.cdp.on('Tracing.dataCollected', collect);
+  const complete = new Promise((res) => r.cdp.once('Tracing.tracingComplete', res));
+  await r.cdp.send('Tracing.start', { categories: 'disabled-by-default-v8.gc', transferMode: 'ReportEvents' });
   const before = await metrics(r.cdp);
   const out = await r.page.evaluate(async (px) => {
     scrollTo(0, 0);
@@ -243,8 +249,13 @@ async function scrollPass(r) {
     return { frames, where, visible, stalled, height: document.scrollingElement.scrollHeight, bottom: scrollY >= document.scrollingElement.scrollHeight - innerHeight - 1, loaf };
   }, PX_PER_FRAME);
   const after = await metrics(r.cdp);
+  await r.cdp.send('Tracing.end');
+  await complete;
+  r.cdp.off('Tracing.dataCollected', collect);
+  const mains = new Set(traced.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const gcs = traced.filter((e) => e.ph === 'X' && e.name === 'V8.GC_MARK_COMPACTOR' && mains.has(`${e.pid}:${e.tid}`)).map((e) => e.dur / 1000);
   const d = (k) => (after[k] - before[k]) * 1000;
-  return { ...out, layout: d('LayoutDuration'), style: d('RecalcStyleDuration'), script: d('ScriptDuration'), task: d('TaskDuration'), layouts: after.LayoutCount - before.LayoutCount, styles: after.RecalcStyleCount - before.RecalcStyleCount };
+  return { ...out, gcs, layout: d('LayoutDuration'), style: d('RecalcStyleDuration'), script: d('ScriptDuration'), task: d('TaskDuration'), layouts: after.LayoutCount - before.LayoutCount, styles: after.RecalcStyleCount - before.RecalcStyleCount };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -399,7 +410,7 @@ try {
     console.log(`   ${l.side.padEnd(14)} ${String(Math.round(ps[0].height)).padStart(10)} ${String(all.length).padStart(7)} ${f1(s.median)} ${f1(s.p95)} ${f1(s.p99)} ${f1(s.max)} ${String(all.filter((x) => x > 50).length).padStart(6)} ${String(all.filter((x) => x > 33.4).length).padStart(6)} ${String(ps.reduce((n, p) => n + p.loaf.filter((e) => e.duration > 50).length, 0)).padStart(10)} ${f2(avg('layout') / (all.length / ps.length), 30)} ${f2(avg('style') / (all.length / ps.length), 6)} ${f2(avg('script') / (all.length / ps.length), 7)}`);
     const longest = ps.flatMap((p) => p.loaf).sort((x, y) => y.duration - x.duration).slice(0, 3);
     if (longest.length) console.log(`     longest animation frames: ${longest.map((e) => `${e.duration.toFixed(0)} ms (script ${e.script.toFixed(0)}${e.sources ? ` in ${e.sources}` : ''}, style+layout ${e.styleLayout.toFixed(0)})`).join('; ')}`);
-    for (const [i, p] of ps.entries()) console.log(`     pass ${i + 1}: ${p.frames.length} frames${p.bottom ? '' : ' (stopped short of the bottom)'}, median ${p.frames.length ? median(p.frames).toFixed(1) : 'n/a'} ms, p95 ${pct(p.frames, 0.95).toFixed(1)}, p99 ${pct(p.frames, 0.99).toFixed(1)}, max ${Math.max(...p.frames).toFixed(1)} (${p.where}); ${p.layouts} layouts (${p.layout.toFixed(0)} ms), ${p.styles} style recalcs (${p.style.toFixed(0)} ms)${p.stalled ? `; STALLED (frames stopped for 10 s; page ${p.visible})` : ''}`);
+    for (const [i, p] of ps.entries()) console.log(`     pass ${i + 1}: ${p.frames.length} frames${p.bottom ? '' : ' (stopped short of the bottom)'}, median ${p.frames.length ? median(p.frames).toFixed(1) : 'n/a'} ms, p95 ${pct(p.frames, 0.95).toFixed(1)}, p99 ${pct(p.frames, 0.99).toFixed(1)}, max ${Math.max(...p.frames).toFixed(1)} (${p.where}); ${p.layouts} layouts (${p.layout.toFixed(0)} ms), ${p.styles} style recalcs (${p.style.toFixed(0)} ms); full garbage collections on the main thread ${p.gcs.length ? `${p.gcs.length}: ${p.gcs.map((x) => x.toFixed(0)).join(', ')} ms` : 'none'}${p.stalled ? `; STALLED (frames stopped for 10 s; page ${p.visible})` : ''}`);
   }
   const sa = summary[A.name], sb = summary[B.name];
   console.log(`   ratio with/without: median ${f2(sa.median / sb.median).trim()}x, p95 ${f2(sa.p95 / sb.p95).trim()}x, p99 ${f2(sa.p99 / sb.p99).trim()}x, max ${f2(sa.max / sb.max).trim()}x`);
