@@ -81,20 +81,16 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
       const now = Date.now();
       let response = worker_handle(msg, from, now);
       // The core says what to read or write; the records live in IndexedDB here.
-      if (response.kind === 'crm_lookup') {
-        // The panel's full history of one customer.
-        const [c] = await cardsFor([response.who], now, 100);
-        response = { kind: 'customer_card', post_key: response.post_key, permalink: response.permalink ?? null, ...c };
-      } else if (response.kind === 'crm_lookups') {
-        // The cards on a page: a few lines each.
-        const found = await cardsFor(response.found.map((/** @type {any} */ l) => l.who), now, 3);
-        response = {
-          kind: 'customer_cards',
-          cards: [
-            ...response.found.map((/** @type {any} */ l, /** @type {number} */ i) => ({ post_key: l.post_key, permalink: l.permalink ?? null, ...found[i] })),
-            ...response.failed.map((/** @type {any} */ f) => ({ post_key: f.post_key, error: f.message })),
-          ],
-        };
+      if (response.kind === 'crm_lookups') {
+        // The cards on a page, a few lines each; the panel's full history of one customer.
+        const history = msg.kind === 'customer_history';
+        const found = await cardsFor(response.found.map((/** @type {any} */ l) => l.who), now, history ? 100 : 3);
+        const cards = [
+          ...response.found.map((/** @type {any} */ l, /** @type {number} */ i) => ({ post_key: l.post_key, permalink: l.permalink ?? null, ...found[i] })),
+          ...response.failed.map((/** @type {any} */ f) => ({ post_key: f.post_key, error: f.message })),
+        ];
+        if (!history) response = { kind: 'customer_cards', cards };
+        else response = cards[0].card ? { kind: 'customer_card', ...cards[0] } : { kind: 'error', message: cards[0].error };
       } else if (response.kind === 'crm_writes') {
         // Only what is new goes to the connected CRM (the customer's post once).
         const fresh = await crm.apply(response.ops, now);

@@ -317,11 +317,8 @@
         }
         for (const k of keys) wanted.delete(k);
         const r = await send({ kind: 'customer_cards', post_keys: keys }).catch((e) => ({ kind: 'error', message: String(e) }));
-        if (r.kind !== 'customer_cards') {
-          whenStill(() => { for (const k of keys) customers.get(k)?.replaceChildren(el('span', 'hint', `Customer history unavailable: ${r.message || 'no answer'}`)); });
-          continue;
-        }
-        whenStill(() => { for (const c of r.cards) drawLookup(c); });
+        const cards = r.kind === 'customer_cards' ? r.cards : keys.map((k) => ({ post_key: k, error: r.message }));
+        whenStill(() => { for (const c of cards) drawLookup(c); });
       }
     } finally {
       looking = false;

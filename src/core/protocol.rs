@@ -169,14 +169,6 @@ pub enum Response {
     PagePosts { page: Option<PageSnapshot> },
     Settings { settings: Settings },
     Suggestions { post_key: String, items: Vec<SuggestionView> },
-    /// For the glue, not the page: look this customer up in the CRM.
-    CrmLookup {
-        post_key: String,
-        who: CustomerRef,
-        /// The post's permalink, to show whether it was already moved to private.
-        #[serde(default)]
-        permalink: Option<String>,
-    },
     /// For the glue, not the page: look these customers up in the CRM (`failed`: the
     /// posts whose author can't be told, with why).
     CrmLookups { found: Vec<Lookup>, failed: Vec<LookupFailed> },
@@ -308,7 +300,10 @@ impl Worker {
                 }
                 Response::Learned { feedback: self.feedback.clone() }
             }
-            Request::CustomerCards { post_keys } => self.lookups(sender, post_keys),
+            Request::CustomerCards { post_keys } => match sender {
+                Sender::ContentScript { tab_id, .. } => self.lookups(*tab_id, post_keys),
+                Sender::ExtensionPage => Response::Error { message: "only a page's posts have authors".into() },
+            },
             Request::Handoff { post_key, dms_closed } => match self.handoff(sender, &post_key, dms_closed) {
                 Ok(plan) => {
                     let tone = self.tone_of(sender, &plan.public_text, &post_key);
@@ -341,10 +336,7 @@ impl Worker {
                 }
                 r
             }
-            Request::CustomerHistory { tab_id, post_key } => match self.author_of(tab_id, &post_key) {
-                Ok((who, post)) => Response::CrmLookup { permalink: post.permalink.clone(), post_key, who },
-                Err(message) => Response::Error { message },
-            },
+            Request::CustomerHistory { tab_id, post_key } => self.lookups(tab_id, vec![post_key]),
             Request::ImportKb { text } => self.import_kb(&text),
             Request::ImportKbPart { upload, part, parts, text } => {
                 let got = self.uploads.entry(upload).or_default();
@@ -638,10 +630,9 @@ impl Worker {
         self.author_of(*tab_id, post_key)
     }
 
-    /// The authors of the sender's posts `post_keys`, for their customer cards.
-    fn lookups(&self, sender: &Sender, post_keys: Vec<String>) -> Response {
-        let Sender::ContentScript { tab_id, .. } = sender else { return Response::Error { message: "only a page's posts have authors".into() } };
-        let Some(page) = self.pages.get(tab_id) else { return Response::Error { message: "Tactful hasn't read this page yet; try again in a moment".into() } };
+    /// The authors of tab `tab_id`'s posts `post_keys`, for their customer cards.
+    fn lookups(&self, tab_id: i64, post_keys: Vec<String>) -> Response {
+        let Some(page) = self.pages.get(&tab_id) else { return Response::Error { message: "Tactful hasn't read this page yet; try again in a moment".into() } };
         let by_key: HashMap<&str, &Post> = page.posts.iter().map(|p| (p.key.as_str(), p)).collect();
         let (mut found, mut failed) = (vec![], vec![]);
         for post_key in post_keys {
