@@ -3,7 +3,7 @@
 //! and from who is saying it (the same author posting again; a large audience).
 
 use super::cues::{Cues, Scan, Strength};
-use super::priority::TriageWeights;
+use super::weights::TriageWeights;
 use serde::{Deserialize, Serialize};
 
 /// An urgency score in [0, 1] with the reasons, in the agent's words.
