@@ -13,6 +13,7 @@
 //! - [`crm`]: customers and their history, the local CRM, the outbox and CRM connectors.
 //! - [`display`]: making hostile page text safe and short for display.
 //! - [`handoff`]: moving a public conversation to a private channel (acknowledgement, DM link, CRM record).
+//! - [`text`]: the shared tokenizer (words with byte spans, phrases) under tone, personal data, sentiment, triage and search.
 
 pub mod clock;
 pub mod crm;
@@ -28,5 +29,6 @@ pub mod protocol;
 pub mod sentiment;
 pub mod settings;
 pub mod sites;
+pub mod text;
 pub mod tone;
 pub mod triage;

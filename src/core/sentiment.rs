@@ -17,7 +17,7 @@
 //! assert_eq!(score("You guys killed it, the new app is sick 🔥").label, Label::Positive);
 //! ```
 
-use crate::core::tone::words::{words, Word};
+use crate::core::text::words::{words, Word};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::ops::Range;

@@ -23,7 +23,7 @@
 //! matched.
 
 use super::{Entry, KnowledgeBase};
-use crate::core::tone::words::words;
+use crate::core::text::words::words;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -41,7 +41,7 @@ use crate::core::kb::KnowledgeBase;
 use crate::core::pii;
 use crate::core::sentiment::{self, Label, Sentiment};
 use crate::core::sites::SiteId;
-use crate::core::tone::words::words;
+use crate::core::text::words::words;
 use serde::{Deserialize, Serialize};
 
 /// Why triage input or settings were refused.

@@ -72,7 +72,7 @@ fn short_count(n: u64) -> String {
 mod tests {
     use super::super::cues::cues;
     use super::*;
-    use crate::core::tone::words::words;
+    use crate::core::text::words::words;
 
     fn urg(t: &str, positive: bool, earlier: u32, followers: Option<u64>) -> Urgency {
         urgency(cues(), &cues().scan(t, &words(t)), t, positive, earlier, followers, &TriageWeights::default())
