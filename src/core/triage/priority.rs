@@ -26,6 +26,8 @@ pub struct Signals<'a> {
 /// The priority, 0–100.
 pub fn priority(s: &Signals, w: &TriageWeights) -> u8 {
     let importance = w.importance(&s.intent.name);
+    // The floors (0.5 of the intent term at no confidence, 0.25 of the age term at no
+    // importance) were chosen by hand (16092d3); no tuning recorded.
     let mut p = w.urgency * s.urgency.score
         + w.negativity * (-s.sentiment.score).max(0.0)
         + w.intent * importance * (0.5 + 0.5 * s.intent.confidence)

@@ -36,6 +36,7 @@ pub fn urgency(cues: &'static Cues, scan: &Scan, text: &str, positive: bool, ear
             }
         }
         seen.truncate(3);
+        // A context phrase adds 0.1 (cues.json's `_doc`; chosen by hand, no tuning recorded).
         let context = hits.iter().any(|h| h.strength == Strength::Context);
         parts.push((cat.weight + if context { 0.1 } else { 0.0 }).min(1.0));
         reasons.push(format!("{} ({})", cat.reason, seen.join(", ")));

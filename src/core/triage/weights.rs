@@ -37,6 +37,9 @@ pub struct TriageWeights {
     pub reach_max: f32,
 }
 
+// Every default here (points, importances, factors, urgency knobs) was chosen by hand
+// (16092d3); no tuning recorded. The 50-post triage feed (tests/e2e/data/triage_feed.json)
+// and `orders_a_queue` check the order they give.
 impl Default for TriageWeights {
     fn default() -> Self {
         let importance = [
