@@ -8,6 +8,7 @@
 //! - [`posts`]: turns the raw strings a content script read from the page into [`posts::Post`]s.
 //! - [`overlay`]: what the in-page overlay shows for each post, and the page-level status.
 //! - [`protocol`]: the one typed message protocol between content scripts, pages and the worker.
+//! - [`worker`]: the service worker's state and the dispatcher that answers the protocol.
 //! - [`settings`]: team settings (brand handles) and their validation.
 //! - [`clock`]: timestamps as the sites print them (ISO 8601, "47m", "2 hours ago").
 //! - [`crm`]: customers and their history, the local CRM, the outbox and CRM connectors.
@@ -32,3 +33,4 @@ pub mod sites;
 pub mod text;
 pub mod tone;
 pub mod triage;
+pub mod worker;
