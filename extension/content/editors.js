@@ -1,8 +1,15 @@
 // @ts-check
 // Insertion into the site's reply boxes: which box belongs to a post, and putting text
 // into it the way typing would, so Draft.js, Lexical and Quill update their own state
-// and undo works.
+// and undo works. A reply goes into the reply box of the post it answers, or nowhere.
+import { el } from './dom.js';
+
 /** @typedef {import('./context.js').Context} Context */
+/**
+ * Why a post's reply can't go into a reply box: `missing` (the page shows none),
+ * `ambiguous` (several, and none of them is this post's alone). Each caller words it.
+ * @typedef {'missing' | 'ambiguous'} EditorProblem
+ */
 
 /**
  * How text goes into each editor kind so the editor's own state takes it (and its undo
@@ -63,12 +70,17 @@ export function createEditors(ctx, postKeyFor) {
 
   /**
    * The reply box for a post: the one the page shows for it, else the page's only one.
-   * @param {string} key @returns {HTMLElement | null}
+   * With several and none (or more than one) tied to the post, none: a reply could land
+   * under the wrong post.
+   * @param {string} key @returns {{ editor: HTMLElement } | { problem: EditorProblem }}
    */
   function editorFor(key) {
-    if (!ctx.profile) return null;
+    if (!ctx.profile) return { problem: 'missing' };
     const editors = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(ctx.profile.reply_editor.selector)]);
-    return editors.find((e) => postKeyFor(e) === key) || editors[0] || null;
+    const own = editors.filter((e) => postKeyFor(e) === key);
+    if (own.length === 1) return { editor: own[0] };
+    if (own.length === 0 && editors.length === 1) return { editor: editors[0] };
+    return { problem: editors.length === 0 ? 'missing' : 'ambiguous' };
   }
 
   /**
@@ -134,3 +146,17 @@ export function createEditors(ctx, postKeyFor) {
 
 /** @typedef {ReturnType<typeof createEditors>} Editors */
 
+/**
+ * A button that copies `text` for the agent to paste where it belongs, when Tactful
+ * won't insert it itself; `say` tells the agent how that went.
+ * @param {string} label @param {string} text @param {(words: string) => void} say
+ */
+export function copyButton(label, text, say) {
+  const b = el('button', 'copy', label);
+  b.setAttribute('type', 'button');
+  b.addEventListener('click', async () => {
+    const copied = await navigator.clipboard.writeText(text).then(() => true, () => false);
+    say(copied ? "Copied: paste it into this post's reply box." : "Tactful couldn't copy it (the browser refused the clipboard); select the text and copy it yourself.");
+  });
+  return b;
+}

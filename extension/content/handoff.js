@@ -6,10 +6,18 @@
 // carry text, else the message is copied to paste), logs the hand-off in the CRM and
 // marks the post. Nothing is posted: the agent presses the site's own send buttons.
 import { el } from './dom.js';
+import { copyButton } from './editors.js';
 
 /** @typedef {import('./context.js').CustomerAnswer} CustomerAnswer */
+/** @typedef {import('./editors.js').EditorProblem} EditorProblem */
 /** @typedef {{ how: 'prefilled' | 'paste', url: string } | { how: 'fallback', reason: string, contact: string }} Route */
 /** @typedef {{ button: HTMLButtonElement, closed: HTMLButtonElement | null, status: HTMLElement, busy: boolean, moved: boolean }} Move */
+
+/** What the agent is told when the acknowledgement can't go into a reply box, by why. @type {Record<EditorProblem, string>} */
+const CANT_INSERT = {
+  missing: "Can't move to private: open the reply box under this post first, then try again",
+  ambiguous: "Tactful can't tell which reply box on this page belongs to this post, so it did nothing. Copy the acknowledgement into this post's reply box yourself, or close the other reply boxes and try again.",
+};
 
 /**
  * @param {import('./context.js').Context} ctx @param {import('./editors.js').Editors} editors
@@ -92,11 +100,21 @@ export function createHandoff(ctx, editors, customers) {
     try {
       const r = await ctx.send({ kind: 'handoff', post_key: key, dms_closed: dmsClosed });
       if (!r || r.kind !== 'handoff') throw new Error((r && r.message) || 'no answer from Tactful');
-      const ed = editors.editorFor(key);
-      if (!ed) throw new Error('open the reply box under this post first, then try again');
+      const found = editors.editorFor(key);
+      if ('problem' in found) {
+        const words = el('span', '', CANT_INSERT[found.problem]);
+        m.status.replaceChildren(words);
+        if (found.problem === 'ambiguous') {
+          // The acknowledgement goes nowhere on the page; the agent can still take it.
+          const copy = copyButton('Copy acknowledgement', r.plan.public_text, (said) => { words.textContent = said; });
+          m.status.append(' ', copy);
+          copy.focus();
+        }
+        return;
+      }
       /** @type {Route} */
       const route = r.plan.route;
-      await editors.insertInto(ed, r.plan.public_text);
+      await editors.insertInto(found.editor, r.plan.public_text);
       let dm = '';
       if (route.how === 'paste') {
         // The composer's link can't carry text: the message goes on the clipboard while

@@ -1,8 +1,17 @@
 // @ts-check
 // Suggested replies on a customer post's card: the core ranks the knowledge base's
 // replies for the post; the agent fills any missing values and inserts one into the
-// post's reply box.
+// post's reply box (or, when Tactful can't tell which box that is, copies it).
 import { el } from '../dom.js';
+import { copyButton } from '../editors.js';
+
+/** @typedef {import('../editors.js').EditorProblem} EditorProblem */
+
+/** What the agent is told when a reply can't be inserted, by why. @type {Record<EditorProblem, string>} */
+const CANT_INSERT = {
+  missing: 'Open the reply box first, then insert.',
+  ambiguous: "Tactful can't tell which reply box on this page belongs to this post, so it inserted nothing. Copy the reply into this post's reply box yourself, or close the other reply boxes and insert again.",
+};
 
 /** Closes a suggestion list (emptied: it is fetched fresh when opened again). @param {HTMLElement} button @param {HTMLElement} list */
 function closeList(button, list) {
@@ -119,6 +128,8 @@ export function createSuggestions(ctx, editors, customers) {
     }
     const insert = el('button', 'insert', item.missing.length ? 'Fill and insert' : 'Insert');
     insert.setAttribute('type', 'button');
+    /** @type {HTMLElement | null} */
+    let copy = null;
     insert.addEventListener('click', async () => {
       let text = item.text;
       if (!text) {
@@ -134,12 +145,20 @@ export function createSuggestions(ctx, editors, customers) {
         }
         text = again.text;
       }
-      const ed = editors.editorFor(key);
-      if (!ed) {
-        hint.textContent = 'Open the reply box first, then insert.';
+      const found = editors.editorFor(key);
+      if ('problem' in found) {
+        hint.textContent = CANT_INSERT[found.problem];
+        if (found.problem === 'ambiguous') {
+          // The reply goes nowhere on the page; the agent can still take it.
+          const offer = copyButton('Copy reply', text, (words) => { hint.textContent = words; });
+          if (copy) copy.replaceWith(offer);
+          else insert.after(offer);
+          copy = offer;
+          offer.focus();
+        }
         return;
       }
-      await editors.insertInto(ed, text);
+      await editors.insertInto(found.editor, text);
       hint.textContent = 'Inserted. Review it, then send with the site’s own button.';
       ctx.send({ kind: 'picked', id: item.id }).catch(() => {});
       // Logged in the CRM with the customer's post; the card then shows it.
