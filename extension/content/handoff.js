@@ -99,7 +99,11 @@ export function createHandoff(ctx, editors, customers) {
     m.status.textContent = 'Moving to private…';
     try {
       const r = await ctx.send({ kind: 'handoff', post_key: key, dms_closed: dmsClosed });
-      if (!r || r.kind !== 'handoff') throw new Error((r && r.message) || 'no answer from Tactful');
+      // The core's refusal is already in the agent's words: shown as it is.
+      if (!r || r.kind !== 'handoff') {
+        m.status.textContent = (r && r.message) || "Can't move to private: no answer from Tactful";
+        return;
+      }
       const found = editors.editorFor(key);
       if ('problem' in found) {
         const words = el('span', '', CANT_INSERT[found.problem]);

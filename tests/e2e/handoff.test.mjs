@@ -6,7 +6,7 @@
 // to the team's contact form and no tab opens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, ask, useBrowser } from './harness.mjs';
+import { SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, ask, useBrowser, inContentScript } from './harness.mjs';
 
 let browser, ext;
 
@@ -139,4 +139,32 @@ test('instagram: with two open reply boxes and neither tied to the post, Move to
   // The starter knowledge base's acknowledgement (IG gives a username, no first name).
   assert.equal(clip, "Hi there, sorry about this. We've sent you a private message so we can look into it with your details. Please check your messages.", 'the acknowledgement is on the clipboard');
   await page.close();
+});
+
+test('youtube: when the core can\'t prepare a hand-off, the agent sees its words as they are', async () => {
+  const card = /@marcob/; // a customer no other test moves
+  const saved = (await ask(ext, { kind: 'get_settings' })).settings;
+  // No fallback contact: YouTube has no private messages, so the core refuses.
+  assert.equal((await ask(ext, { kind: 'save_settings', settings: { ...saved, private_fallback: '' } })).settings.private_fallback, '');
+  try {
+    const want = expected('youtube');
+    const page = await browser.context.newPage();
+    await page.goto(siteUrl('youtube'));
+    await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+    // The core's refusal for this post, asked for directly.
+    const refusal = await inContentScript(page, `(async () => {
+      await tactfulProbe.ready;
+      const post = document.querySelector('a[href="/@marcob"]').closest('ytd-comment-view-model, ytd-comment-renderer');
+      return chrome.runtime.sendMessage({ kind: 'handoff', post_key: tactfulProbe.postKeyFor(post), dms_closed: false });
+    })()`);
+    assert.equal(refusal.kind, 'error');
+    assert.match(refusal.message, /^Can't move this to private: YouTube has no direct messages/);
+    await clickOverlayButton(page, 'Move to private', 0, { card });
+    const done = await waitForOverlays(page, (o) => o.some((x) => card.test(x.text) && x.text.includes(refusal.message)));
+    // Shown once, as the core words it: no second "Can't move to private:" before it.
+    assert.ok(done.find((x) => card.test(x.text)).text.endsWith(` @marcob on youtube ${refusal.message}`), done.find((x) => card.test(x.text)).text);
+    await page.close();
+  } finally {
+    await ask(ext, { kind: 'save_settings', settings: saved });
+  }
 });
