@@ -1,28 +1,38 @@
 // @ts-check
-// Tactful's "Move to private" (a third content script, after content.js). One click or
-// Alt+M on a customer's post: the core prepares a public acknowledgement and a private
-// message from the knowledge base; this script puts the acknowledgement into the site's
-// own reply box (through the editor, like a suggestion), has the worker open the
-// platform's message composer (prefilled where its link can carry text, else the message
-// is copied to paste), logs the hand-off in the CRM and marks the post. Nothing is posted:
-// the agent presses the site's own send buttons.
-(() => {
-  'use strict';
+// "Move to private". One click or Alt+M on a customer's post: the core prepares a public
+// acknowledgement and a private message from the knowledge base; this puts the
+// acknowledgement into the post's own reply box (through the editor, like a suggestion),
+// has the worker open the platform's message composer (prefilled where its link can
+// carry text, else the message is copied to paste), logs the hand-off in the CRM and
+// marks the post. Nothing is posted: the agent presses the site's own send buttons.
+import { el } from './dom.js';
+import { copyButton } from './editors.js';
 
-  const shared = /** @type {any} */ (globalThis).tactfulShared;
-  if (!shared) return;
-  const { send, el, editorFor, insertInto, loadCustomer } = shared;
+/** @typedef {import('./context.js').CustomerAnswer} CustomerAnswer */
+/** @typedef {import('./editors.js').EditorProblem} EditorProblem */
+/** @typedef {{ how: 'prefilled' | 'paste', url: string } | { how: 'fallback', reason: string, contact: string }} Route */
+/** @typedef {{ button: HTMLButtonElement, closed: HTMLButtonElement | null, status: HTMLElement, busy: boolean, moved: boolean }} Move */
 
-  /** @typedef {{ how: 'prefilled' | 'paste', url: string } | { how: 'fallback', reason: string, contact: string }} Route */
-  /** @typedef {{ button: HTMLButtonElement, closed: HTMLButtonElement | null, status: HTMLElement, busy: boolean, moved: boolean }} Move */
+/** What the agent is told when the acknowledgement can't go into a reply box, by why. @type {Record<EditorProblem, string>} */
+const CANT_INSERT = {
+  missing: "Can't move to private: open the reply box under this post first, then try again",
+  ambiguous: "Tactful can't tell which reply box on this page belongs to this post, so it did nothing. Copy the acknowledgement into this post's reply box yourself, or close the other reply boxes and try again.",
+};
 
+/**
+ * @param {import('./context.js').Context} ctx @param {import('./editors.js').Editors} editors
+ * @param {import('./cards/customer-history.js').CustomerHistory} customers
+ */
+export function createHandoff(ctx, editors, customers) {
   /** Each customer post's controls, by post key. @type {Map<string, Move>} */
   const moves = new Map();
-  /** @type {{ dm: { template: string | null } } | null} */
-  let profile = null;
-  shared.profile.then((/** @type {any} */ p) => { profile = p; });
 
-  shared.onCard((/** @type {{ key: string, box: HTMLElement, before: HTMLElement }} */ { key, box, before }) => {
+  /**
+   * Adds "Move to private" (and "DMs closed?" where the site has private messages)
+   * before `before` on a customer post's card, and the hand-off's status line.
+   * @param {string} key @param {HTMLElement} box @param {HTMLElement} before
+   */
+  function attach(key, box, before) {
     const button = /** @type {HTMLButtonElement} */ (el('button', '', 'Move to private'));
     button.type = 'button';
     button.setAttribute('aria-keyshortcuts', 'Alt+M');
@@ -32,7 +42,7 @@
     // Where the site has private messages, the agent can say this customer's are closed.
     /** @type {HTMLButtonElement | null} */
     let closed = null;
-    if (profile && profile.dm.template) {
+    if (ctx.profile && ctx.profile.dm.template) {
       closed = /** @type {HTMLButtonElement} */ (el('button', 'quiet', 'DMs closed?'));
       closed.type = 'button';
       closed.title = "The customer's messages are closed: point them to the team's email or contact form instead";
@@ -43,13 +53,13 @@
     status.setAttribute('role', 'status');
     box.append(status);
     moves.set(key, { button, closed, status, busy: false, moved: false });
-  });
+  }
 
-  // A card that says this post was already moved (by anyone whose work reached the CRM).
-  shared.onCustomer((/** @type {string} */ key, /** @type {any} */ r) => {
+  /** A card that says this post was already moved (by anyone whose work reached the CRM). @param {string} key @param {CustomerAnswer} r */
+  function noteCustomer(key, r) {
     const mark = (r.card.moved || []).find((/** @type {any} */ m) => r.permalink && m.permalink === r.permalink);
     if (mark) markMoved(key, mark.label);
-  });
+  }
 
   /** @param {string} key @param {string} label */
   function markMoved(key, label) {
@@ -62,16 +72,17 @@
     if (m.closed) m.closed.hidden = true;
   }
 
-  // Alt+M: the post whose reply box has focus, else the first customer post.
-  document.addEventListener('keydown', (e) => {
-    if (!e.altKey || e.ctrlKey || e.metaKey || e.code !== 'KeyM') return;
-    const active = document.activeElement;
-    const key = active ? shared.postKeyFor(active) : null;
+  /**
+   * Alt+M: moves post `key` (else the first customer post on the page). False when
+   * there is none.
+   * @param {string | null} key
+   */
+  function moveFor(key) {
     const found = (key && moves.has(key) && key) || [...moves.keys()].find((k) => moves.get(k)?.button.isConnected);
-    if (!found) return;
-    e.preventDefault();
+    if (!found) return false;
     move(found, false);
-  }, true);
+    return true;
+  }
 
   /**
    * Does the whole hand-off for one post.
@@ -87,13 +98,27 @@
     m.busy = true;
     m.status.textContent = 'Moving to private…';
     try {
-      const r = await send({ kind: 'handoff', post_key: key, dms_closed: dmsClosed });
-      if (!r || r.kind !== 'handoff') throw new Error((r && r.message) || 'no answer from Tactful');
-      const ed = editorFor(key);
-      if (!ed) throw new Error('open the reply box under this post first, then try again');
+      const r = await ctx.send({ kind: 'handoff', post_key: key, dms_closed: dmsClosed });
+      // The core's refusal is already in the agent's words: shown as it is.
+      if (!r || r.kind !== 'handoff') {
+        m.status.textContent = (r && r.message) || "Can't move to private: no answer from Tactful";
+        return;
+      }
+      const found = editors.editorFor(key);
+      if ('problem' in found) {
+        const words = el('span', '', CANT_INSERT[found.problem]);
+        m.status.replaceChildren(words);
+        if (found.problem === 'ambiguous') {
+          // The acknowledgement goes nowhere on the page; the agent can still take it.
+          const copy = copyButton('Copy acknowledgement', r.plan.public_text, (said) => { words.textContent = said; });
+          m.status.append(' ', copy);
+          copy.focus();
+        }
+        return;
+      }
       /** @type {Route} */
       const route = r.plan.route;
-      await insertInto(ed, r.plan.public_text);
+      await editors.insertInto(found.editor, r.plan.public_text);
       let dm = '';
       if (route.how === 'paste') {
         // The composer's link can't carry text: the message goes on the clipboard while
@@ -106,21 +131,25 @@
         dm = `${route.reason} The reply points them to ${route.contact}.`;
       }
       if (route.how !== 'fallback') {
-        const o = await send({ kind: 'open_dm', post_key: key });
+        const o = await ctx.send({ kind: 'open_dm', post_key: key });
         if (!o || o.kind !== 'ok') throw new Error(`the acknowledgement is in the reply box, but the private message didn't open: ${(o && o.message) || 'no answer'}`);
       }
-      const logged = await send({ kind: 'log_interaction', post_key: key, action: 'handoff', text: r.log, tone_findings: r.tone });
+      const logged = await ctx.send({ kind: 'log_interaction', post_key: key, action: 'handoff', text: r.log, tone_findings: r.tone });
       markMoved(key, 'Moved to private · just now');
       const lines = [`Acknowledgement in the reply box: press the site's Reply to post it. ${dm}`];
       if (r.tone.length) lines.push(`Tone: ${r.tone.join(' ')}`);
       if (!logged || logged.kind !== 'ok') lines.push(`Not logged in the CRM: ${(logged && logged.message) || 'no answer'}.`);
       m.status.replaceChildren(el('span', '', lines.join(' ')));
       if (r.plan.dm_text) m.status.append(el('bdi', 'dm', r.plan.dm_text));
-      loadCustomer(key);
+      customers.load(key);
     } catch (e) {
       m.status.textContent = `Can't move to private: ${e instanceof Error ? e.message : String(e)}`;
     } finally {
       m.busy = false;
     }
   }
-})();
+
+  return { attach, noteCustomer, moveFor };
+}
+
+/** @typedef {ReturnType<typeof createHandoff>} Handoff */
