@@ -16,7 +16,7 @@
 /** Where a post's card goes: the post, and its text (the card is drawn after it). @typedef {{ element: Element, textEl: Element | null }} Target */
 /**
  * One post's customer card answer (`customer_cards`), or why there is none.
- * @typedef {{ post_key: string, permalink?: string | null, card?: any, note?: string | null, error?: string }} CustomerAnswer
+ * @typedef {{ post_key: string, permalink?: string | null, card?: any, note?: string | null, answered?: boolean, moved?: string | null, error?: string }} CustomerAnswer
  */
 
 /**

@@ -57,8 +57,7 @@ export function createHandoff(ctx, editors, customers) {
 
   /** A card that says this post was already moved (by anyone whose work reached the CRM). @param {string} key @param {CustomerAnswer} r */
   function noteCustomer(key, r) {
-    const mark = (r.card.moved || []).find((/** @type {any} */ m) => r.permalink && m.permalink === r.permalink);
-    if (mark) markMoved(key, mark.label);
+    if (r.moved) markMoved(key, r.moved);
   }
 
   /** @param {string} key @param {string} label */

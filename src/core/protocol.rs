@@ -89,8 +89,6 @@ pub enum PageRequest {
     /// Open the direct-message composer the last `handoff` of `post_key` planned (the
     /// URL the core made from the site profile, never one from the page).
     OpenDm { post_key: String },
-    /// Post `post_key` has been answered (the CRM says so): it leaves the triage queue.
-    MarkAnswered { post_key: String },
     /// The page's cards as they stand now: ages, and priorities with the current weights
     /// (the content script asks every minute while the page is open, and again for a card
     /// that comes into view after that). `keys`: the cards wanted, those near the
@@ -338,6 +336,9 @@ pub enum CustomerCardResult {
         /// The CRM shows the team answered this post: it has left the triage queue.
         #[serde(default)]
         answered: bool,
+        /// The CRM shows this post was moved to private: "Moved to private by Jo · 3h".
+        #[serde(default)]
+        moved: Option<String>,
     },
     Failed { post_key: String, error: String },
 }
@@ -492,7 +493,7 @@ mod tests {
         all.sort();
         all.dedup();
         assert_eq!(all.len(), n, "a kind in two tiers");
-        assert_eq!(k.page.len(), 12);
+        assert_eq!(k.page.len(), 11);
         assert_eq!(k.panel.len(), 19);
     }
 

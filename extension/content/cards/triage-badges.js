@@ -29,7 +29,8 @@ export function createTriageBadges(ctx) {
     return [badge, why];
   }
 
-  /** Marks a post answered (per the CRM): it leaves the queue. @param {string} key */
+  /** Shows a post answered (the core decided so from the CRM, and took it out of the
+   * queue). @param {string} key */
   function markAnswered(key) {
     const q = queue.get(key);
     if (!q || q.answered) return;
@@ -38,12 +39,11 @@ export function createTriageBadges(ctx) {
     q.badge.textContent = 'Answered';
     q.badge.setAttribute('aria-label', 'Answered');
     q.why.textContent = ''; // out of the queue: its reason to hurry no longer applies
-    ctx.send({ kind: 'mark_answered', post_key: key }).catch(() => {});
   }
 
-  /** A customer card arrived: the CRM may show this very post answered. @param {string} key @param {CustomerAnswer} r */
+  /** A customer card arrived, saying whether the CRM shows this very post answered. @param {string} key @param {CustomerAnswer} r */
   function noteCustomer(key, r) {
-    if (r.permalink && (r.card.answered || []).includes(r.permalink)) markAnswered(key);
+    if (r.answered) markAnswered(key);
   }
 
   /**

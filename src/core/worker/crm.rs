@@ -128,6 +128,7 @@ pub fn cards_for_posts(job: CardJob, customers: &[CustomerRef], answers: Vec<Ans
                 permalink: l.permalink.clone(),
                 // Answered means the CRM holds the team's answer to this very post.
                 answered: l.permalink.as_ref().is_some_and(|p| a.card.answered.contains(p)),
+                moved: a.card.moved.iter().find(|m| l.permalink.as_ref() == Some(&m.permalink)).map(|m| m.label.clone()),
                 card: a.card.clone(),
                 note: a.note.clone(),
             },
@@ -155,6 +156,7 @@ mod tests {
         assert_eq!(customers, [who("dana"), who("marco")], "handles compare case-insensitively");
         let mut answers: Vec<Answered> = customers.iter().enumerate().map(|(i, c)| Answered { card: unknown(c), note: (i == 1).then(|| "RT is down".to_string()) }).collect();
         answers[0].card.answered = vec!["/3".into()];
+        answers[0].card.moved = vec![crate::core::crm::card::MovedMark { permalink: "/1".into(), label: "Moved to private by Jo · 3h".into() }];
         let cards = cards_for_posts(job, &customers, answers);
         let keys: Vec<(&str, Option<&str>, bool)> = cards
             .iter()
@@ -165,5 +167,7 @@ mod tests {
             .collect();
         // Dana's card says her post /3 was answered: that post, not her other one.
         assert_eq!(keys, [("1", None, false), ("2", Some("RT is down"), false), ("3", None, true), ("4", Some("failed"), false)]);
+        let moved: Vec<Option<&str>> = cards.iter().map(|c| if let CustomerCardResult::Card { moved, .. } = c { moved.as_deref() } else { None }).collect();
+        assert_eq!(moved, [Some("Moved to private by Jo · 3h"), None, None, None]);
     }
 }

@@ -175,10 +175,6 @@ impl Worker {
                 Ok(url) => Outcome::Io(Job::OpenTab { url, opener: tab.id }),
                 Err(e) => Response::error(e).into(),
             },
-            PageRequest::MarkAnswered { post_key } => {
-                self.tabs.mark_answered(tab.id, [post_key.as_str()]);
-                Response::Ok.into()
-            }
             PageRequest::RefreshCards { keys, order } => {
                 let (cards, order) = self.tabs.refresh(tab.id, &keys, order, self.library.triage(), now);
                 Response::Cards { cards, order }.into()

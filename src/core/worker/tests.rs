@@ -289,7 +289,7 @@ fn customer_card_and_logging_name_the_author_by_handle() {
     assert_eq!(
         cards,
         [
-            CustomerCardResult::Card { post_key: "a".into(), permalink: Some("https://x.com/Dana_Reyes/status/1".into()), card, note: None, answered: false },
+            CustomerCardResult::Card { post_key: "a".into(), permalink: Some("https://x.com/Dana_Reyes/status/1".into()), card, note: None, answered: false, moved: None },
             CustomerCardResult::Failed { post_key: "b".into(), error: "Tactful can't tell who wrote this post (no handle on the page).".into() },
             CustomerCardResult::Failed { post_key: "zzz".into(), error: "Tactful hasn't read that post yet; try again in a moment.".into() },
         ]
@@ -337,7 +337,7 @@ fn posts_are_triaged_as_read_and_answered_ones_leave_the_queue() {
     assert_eq!(order, ["3", "2", "1"], "safety, then an overdue refund, then praise");
     assert!(snap.triage["2"].why.contains("refund") && snap.triage["2"].why.contains("of 60"), "{}", snap.triage["2"].why);
     assert!(praise.priority < snap.triage["2"].priority);
-    ask(&mut w, PageRequest::MarkAnswered { post_key: "3".into() }, &page, now);
+    w.tabs.mark_answered(7, ["3"]);
     ask(&mut w, PageRequest::LogInteraction { post_key: "2".into(), action: InteractionKind::Reply, text: "Sorry Dan".into(), tone_findings: vec![] }, &page, now);
     let order: Vec<String> = queue::waiting(&w.tabs.snapshot(7).unwrap()).iter().map(|(p, _)| p.key.clone()).collect();
     assert_eq!(order, ["1"]);
@@ -447,14 +447,14 @@ fn the_panel_gets_the_queue_only_when_it_changed_and_is_told_when() {
     assert_eq!(rows, [("2", true, false), ("1", true, false), ("3", false, false)], "urgent first, the brand's own post after the queue");
     assert_eq!(panel(&mut w, Some(version)), Response::Queue { version, changed: false, view: None });
     // An answered post leaves the queue: a new version, and the panel is told.
-    ask(&mut w, PageRequest::MarkAnswered { post_key: "2".into() }, &page, now);
+    w.tabs.mark_answered(7, ["2"]);
     let [crate::core::protocol::Notice::QueueChanged { version: after, .. }] = w.notices()[..] else { panic!() };
     let Response::Queue { changed: true, view: Some(view), .. } = panel(&mut w, Some(version)) else { panic!() };
     assert!(after > version);
     let rows: Vec<(&str, bool)> = view.rows.iter().map(|r| (r.post.key.as_str(), r.answered)).collect();
     assert_eq!(rows, [("1", false), ("2", true), ("3", false)]);
     // Marking it again changes nothing, so nobody is told.
-    ask(&mut w, PageRequest::MarkAnswered { post_key: "2".into() }, &page, now);
+    w.tabs.mark_answered(7, ["2"]);
     assert!(w.notices().is_empty());
 }
 
