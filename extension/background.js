@@ -2,7 +2,7 @@
 // The core runs here, not in content scripts, because x.com and facebook.com send a CSP
 // without 'wasm-unsafe-eval' and Chrome then refuses to compile wasm in a content script.
 import init, { worker_start, worker_handle, worker_forget_tab, worker_index_step } from './pkg/tactful.js';
-import * as crm from './crm-store.js';
+import { local_crm_cards, local_crm_apply, local_crm_export_all, local_crm_import_all, local_crm_export_customer, local_crm_delete_customer, local_crm_get_setting, local_crm_set_setting } from './pkg/tactful.js';
 import * as remote from './crm-remote.js';
 
 const ORIGIN = `chrome-extension://${chrome.runtime.id}/`;
@@ -13,8 +13,8 @@ const ready = (async () => {
   await init({ module_or_path: chrome.runtime.getURL('pkg/tactful_bg.wasm') });
   const { settings } = await chrome.storage.local.get('settings');
   // The team's imported knowledge base lives in the extension's IndexedDB (it can be large).
-  const kb = await crm.getSetting('kb').catch(() => undefined);
-  const feedback = await crm.getSetting('feedback').catch(() => undefined);
+  const kb = await local_crm_get_setting('kb').catch(() => undefined);
+  const feedback = await local_crm_get_setting('feedback').catch(() => undefined);
   worker_start(settings, performance.now() - t0, kb ?? [], feedback);
   indexInSlices();
   await remote.resume();
@@ -65,10 +65,10 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   ready
     .then(async () => {
       // The whole CRM store: the options page only.
-      if (from.from === 'extension_page' && msg.kind === 'crm_export') return sendResponse({ kind: 'crm_export', snapshot: await crm.exportAll() });
+      if (from.from === 'extension_page' && msg.kind === 'crm_export') return sendResponse({ kind: 'crm_export', snapshot: await local_crm_export_all() });
       if (from.from === 'extension_page' && msg.kind === 'crm_import') {
         try {
-          return sendResponse({ kind: 'crm_imported', ...(await crm.importAll(msg.snapshot)) });
+          return sendResponse({ kind: 'crm_imported', ...(await local_crm_import_all(msg.snapshot)) });
         } catch (e) {
           return sendResponse({ kind: 'error', message: String(e && e.message ? e.message : e) });
         }
@@ -93,7 +93,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
         else response = cards[0].card ? { kind: 'customer_card', ...cards[0] } : { kind: 'error', message: cards[0].error };
       } else if (response.kind === 'crm_writes') {
         // Only what is new goes to the connected CRM (the customer's post once).
-        const fresh = await crm.apply(response.ops, now);
+        const fresh = await local_crm_apply(response.ops, now);
         await remote.enqueue(fresh, now);
         response = { kind: 'ok' };
       }
@@ -108,11 +108,11 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
       }
       if (response.kind === 'learned') {
         // Which suggestions agents pick, kept so the ranking remembers across restarts.
-        await crm.setSetting('feedback', response.feedback);
+        await local_crm_set_setting('feedback', response.feedback);
         response = { kind: 'ok' };
       }
       if (response.kind === 'kb_imported') {
-        await crm.setSetting('kb', response.imported);
+        await local_crm_set_setting('kb', response.imported);
         response = { ...response, imported: response.imported.length };
         if (response.indexing) indexInSlices();
       }
@@ -148,7 +148,7 @@ async function cardsFor(whos, now, lines) {
       else local.push({ who, note: r && r.error ? r.error : null });
     }
   }));
-  const cards = await crm.cards(local.map((l) => l.who), now, lines);
+  const cards = await local_crm_cards(local.map((l) => l.who), now, lines);
   local.forEach((l, i) => got.set(keyOf(l.who), { card: cards[i], note: l.note }));
   return whos.map((w) => /** @type {{ card: any, note: string | null }} */ (got.get(keyOf(w))));
 }
@@ -164,8 +164,8 @@ async function crmAdmin(msg) {
       case 'crm_configure': return { kind: 'crm_config', config: await remote.configure(msg.config) };
       case 'crm_test': return { kind: 'crm_test', ...(await remote.test(msg.config ?? null)) };
       case 'crm_status': return { kind: 'crm_status', ...(await remote.status()) };
-      case 'crm_customer_export': return { kind: 'crm_customer_export', snapshot: await crm.exportCustomer(msg.network, msg.value) };
-      case 'crm_customer_delete': return { kind: 'crm_customer_deleted', ...(await crm.deleteCustomer(msg.network, msg.value)) };
+      case 'crm_customer_export': return { kind: 'crm_customer_export', snapshot: await local_crm_export_customer(msg.network, msg.value) };
+      case 'crm_customer_delete': return { kind: 'crm_customer_deleted', ...(await local_crm_delete_customer(msg.network, msg.value)) };
       case 'crm_send_now': await remote.sendNow(); return { kind: 'crm_status', ...(await remote.status()) };
       case 'crm_resolve': await remote.resolve(msg.seq, !!msg.retry); return { kind: 'crm_status', ...(await remote.status()) };
       default: return { kind: 'error', message: `unknown CRM request ${msg.kind}` };
