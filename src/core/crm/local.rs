@@ -333,11 +333,11 @@ impl<S: Store> LocalCrm<S> {
     /// Owners of identity keys (`None` where nobody), one read for all of them.
     async fn owners(&self, keys: impl IntoIterator<Item = String>) -> Result<HashMap<String, String>, LocalError> {
         let mut q = Reads::new();
-        let mut asked: Vec<(String, One)> = Vec::new();
+        let mut asked: HashMap<String, One> = HashMap::new();
         for k in keys {
-            if !asked.iter().any(|(a, _)| *a == k) {
+            if !asked.contains_key(&k) {
                 let slot = q.get(IDENTITIES, k.as_str());
-                asked.push((k, slot));
+                asked.insert(k, slot);
             }
         }
         if asked.is_empty() {
