@@ -463,26 +463,24 @@ fn the_panel_gets_the_queue_only_when_it_changed_and_is_told_when() {
 fn a_post_the_crm_shows_answered_leaves_the_queue_when_its_card_is_read() {
     let mut w = demo();
     let page = tab("https://x.com/dana/status/1");
-    let mut first = raw("a", "dana");
-    first.text = Some("still no refund".into());
-    let mut second = raw("b", "dana");
-    second.permalink = Some("/dana/status/2".into());
-    second.text = Some("hello??".into());
-    ask(&mut w, PageRequest::ReadPage { posts: vec![first, second], settled: false, background: String::new() }, &page, 0);
-    w.notices();
+    // Dana's two posts, as the page shows them.
+    let read = |w: &mut Worker| {
+        let mut first = raw("a", "dana");
+        first.text = Some("still no refund".into());
+        let mut second = raw("b", "dana");
+        second.permalink = Some("/dana/status/2".into());
+        second.text = Some("hello??".into());
+        ask(w, PageRequest::ReadPage { posts: vec![first, second], settled: false, background: String::new() }, &page, 0);
+        w.notices();
+    };
+    read(&mut w);
     let io = TestIo::default();
     // The team answered post a (the CRM has the reply to it).
     let r = ask_with(&mut w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::Reply, text: "Sorry Dana".into(), tone_findings: vec![] }, &page, 0);
     assert_eq!(r, Response::Ok);
     // This worker forgot the page (a reload): only the CRM remembers.
     w.forget_tab(7);
-    let mut first = raw("a", "dana");
-    first.text = Some("still no refund".into());
-    let mut second = raw("b", "dana");
-    second.permalink = Some("/dana/status/2".into());
-    second.text = Some("hello??".into());
-    ask(&mut w, PageRequest::ReadPage { posts: vec![first, second], settled: false, background: String::new() }, &page, 0);
-    w.notices();
+    read(&mut w);
     let Response::CustomerCards { cards } = ask_with(&mut w, &io, PageRequest::CustomerCards { post_keys: vec!["a".into(), "b".into()] }, &page, 0) else { panic!() };
     let answered: Vec<bool> = cards.iter().map(|c| matches!(c, CustomerCardResult::Card { answered: true, .. })).collect();
     assert_eq!(answered, [true, false], "one card per post, answered only where the CRM has that post");
