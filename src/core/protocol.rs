@@ -7,7 +7,7 @@
 //! ([`Sender`]); a request of the wrong tier is refused before anything else
 //! (`crate::core::worker`). The glue only carries these: it never invents, renames or
 //! reshapes an answer (tests/wasm/protocol.test.mjs checks the JS side's kinds against
-//! [`kinds`]).
+//! [`kinds_via`]).
 
 use crate::core::crm::card::CardView;
 use crate::core::crm::config::{CrmConfig, PublicConfig};
@@ -193,47 +193,31 @@ impl Serialize for Request {
     }
 }
 
-/// Which tier a message kind belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tier {
-    Any,
-    Page,
-    Panel,
-}
-
 impl Request {
-    /// The tier of a message kind ("read_page" -> Page), or None for a kind that is no
-    /// request.
-    pub fn tier_of(kind: &str) -> Option<Tier> {
-        let k = kinds();
-        if k.any.iter().any(|x| x == kind) {
-            Some(Tier::Any)
-        } else if k.page.iter().any(|x| x == kind) {
-            Some(Tier::Page)
-        } else if k.panel.iter().any(|x| x == kind) {
-            Some(Tier::Panel)
-        } else {
-            None
+    /// Decodes a message with `decode` (serde_json natively, serde_wasm_bindgen in the
+    /// browser), as a page's request first (the busy path), then a panel's, then either's.
+    /// Only the decoder the glue already uses is instantiated: a second one for every
+    /// request type cost the wasm about 100 KiB.
+    pub fn decode(decode: &impl DecodeAs) -> Result<Request, ProtocolError> {
+        // Another tier may know the kind; any other error is the message's.
+        let next = |e: String| if e.starts_with("unknown variant") { Ok(()) } else if e.starts_with("missing field `kind`") { Err(ProtocolError::NoKind) } else { Err(ProtocolError::Malformed(e)) };
+        match decode.into::<PageRequest>() {
+            Ok(r) => return Ok(Request::Page(r)),
+            Err(e) => next(e)?,
         }
-    }
-
-    /// Decodes a message whose `kind` was read first, with `decode` turning the whole
-    /// message into the tier's enum (serde_json natively, serde_wasm_bindgen in the
-    /// browser: the message is converted once).
-    pub fn decode(kind: &str, decode: impl DecodeAs) -> Result<Request, ProtocolError> {
-        let bad = |e: String| ProtocolError::Malformed(e);
-        match Request::tier_of(kind) {
-            Some(Tier::Any) => decode.into::<AnyRequest>().map(Request::Any).map_err(bad),
-            Some(Tier::Page) => decode.into::<PageRequest>().map(Request::Page).map_err(bad),
-            Some(Tier::Panel) => decode.into::<PanelRequest>().map(Request::Panel).map_err(bad),
-            None => Err(ProtocolError::UnknownKind(kind.to_string())),
+        match decode.into::<PanelRequest>() {
+            Ok(r) => return Ok(Request::Panel(r)),
+            Err(e) => next(e)?,
+        }
+        match decode.into::<AnyRequest>() {
+            Ok(r) => Ok(Request::Any(r)),
+            Err(e) => next(e).and(Err(ProtocolError::UnknownKind(decode.kind().unwrap_or_default()))),
         }
     }
 
     /// A request from JSON (the CLI and native tests).
     pub fn from_json(v: serde_json::Value) -> Result<Request, ProtocolError> {
-        let kind = v.get("kind").and_then(|k| k.as_str()).ok_or(ProtocolError::NoKind)?.to_string();
-        Request::decode(&kind, JsonDecode(v))
+        Request::decode(&JsonDecode(v))
     }
 
     /// The message as it travels (`{kind, ...}`).
@@ -244,14 +228,19 @@ impl Request {
 
 /// One way of turning a message into a typed enum.
 pub trait DecodeAs {
-    fn into<T: DeserializeOwned>(self) -> Result<T, String>;
+    fn into<T: DeserializeOwned>(&self) -> Result<T, String>;
+    /// The message's `kind`, if it has one that is a string.
+    fn kind(&self) -> Option<String>;
 }
 
 pub struct JsonDecode(pub serde_json::Value);
 
 impl DecodeAs for JsonDecode {
-    fn into<T: DeserializeOwned>(self) -> Result<T, String> {
-        serde_json::from_value(self.0).map_err(|e| e.to_string())
+    fn into<T: DeserializeOwned>(&self) -> Result<T, String> {
+        T::deserialize(&self.0).map_err(|e| e.to_string())
+    }
+    fn kind(&self) -> Option<String> {
+        self.0.get("kind")?.as_str().map(String::from)
     }
 }
 
@@ -451,20 +440,20 @@ pub struct Kinds {
     pub notices: Vec<String>,
 }
 
-fn kinds_of<T: DeserializeOwned>() -> Vec<String> {
-    // serde_json: "unknown variant `?`, expected one of `a`, `b`" (or "expected `a`" for one).
-    let err = match serde_json::from_value::<T>(serde_json::json!({ "kind": "\u{1}" })) {
-        Err(e) => e.to_string(),
+fn kinds_of<T: DeserializeOwned>(probe: &impl DecodeAs) -> Vec<String> {
+    // "unknown variant `?`, expected one of `a`, `b`" (or "expected `a`" for one).
+    let err = match probe.into::<T>() {
+        Err(e) => e,
         Ok(_) => return Vec::new(),
     };
     let list = err.split_once("expected").map(|(_, l)| l).unwrap_or("");
     list.split('`').skip(1).step_by(2).map(String::from).collect()
 }
 
-/// The protocol's kinds (computed once).
-pub fn kinds() -> &'static Kinds {
-    static KINDS: std::sync::OnceLock<Kinds> = std::sync::OnceLock::new();
-    KINDS.get_or_init(|| Kinds { any: kinds_of::<AnyRequest>(), page: kinds_of::<PageRequest>(), panel: kinds_of::<PanelRequest>(), responses: kinds_of::<Response>(), notices: kinds_of::<Notice>() })
+/// The protocol's kinds, read with `probe`: a decoder of the message `{"kind": "\u{1}"}`,
+/// a kind no enum has.
+pub fn kinds_via(probe: &impl DecodeAs) -> Kinds {
+    Kinds { any: kinds_of::<AnyRequest>(probe), page: kinds_of::<PageRequest>(probe), panel: kinds_of::<PanelRequest>(probe), responses: kinds_of::<Response>(probe), notices: kinds_of::<Notice>(probe) }
 }
 
 /// Splits an https URL into host and path ("https://x.com:443/a?b" -> ("x.com", "/a")).
@@ -483,7 +472,7 @@ mod tests {
 
     #[test]
     fn kinds_are_read_off_the_enums_and_unique_across_tiers() {
-        let k = kinds();
+        let k = &kinds_via(&JsonDecode(serde_json::json!({ "kind": "\u{1}" })));
         assert_eq!(k.any, ["ping"]);
         assert!(k.page.contains(&"read_page".to_string()) && k.page.contains(&"open_panel".to_string()), "{:?}", k.page);
         assert!(k.panel.contains(&"crm_status".to_string()) && k.panel.contains(&"queue".to_string()), "{:?}", k.panel);
@@ -503,6 +492,7 @@ mod tests {
         assert!(matches!(Request::from_json(serde_json::json!({ "kind": "crm_resolve", "seq": 3, "retry": true })), Ok(Request::Panel(PanelRequest::CrmResolve { seq: 3, retry: true }))));
         assert_eq!(Request::from_json(serde_json::json!({ "kind": "nope" })), Err(ProtocolError::UnknownKind("nope".into())));
         assert_eq!(Request::from_json(serde_json::json!({ "posts": [] })), Err(ProtocolError::NoKind));
+        assert!(matches!(Request::from_json(serde_json::json!({ "kind": 3 })), Err(ProtocolError::Malformed(_))));
         let Err(e) = Request::from_json(serde_json::json!({ "kind": "read_page", "posts": "x" })) else { panic!() };
         assert!(e.to_string().starts_with("Tactful received a message it doesn't understand: invalid type"), "{e}");
         let r = Request::Page(PageRequest::OpenDm { post_key: "a".into() });

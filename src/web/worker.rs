@@ -9,7 +9,7 @@ use super::idb::IdbStore;
 use crate::core::crm::config::CrmConfig;
 use crate::core::crm::local::LocalCrm;
 use crate::core::crm::WriteOp;
-use crate::core::protocol::{kinds, DecodeAs, ProtocolError, Request, Response, Sender};
+use crate::core::protocol::{kinds_via, DecodeAs, ProtocolError, Request, Response, Sender};
 use crate::core::settings::Settings;
 use crate::core::worker::serve::{serve, Io};
 use crate::core::worker::Worker;
@@ -55,9 +55,12 @@ pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, fe
 struct JsDecode(JsValue);
 
 impl DecodeAs for JsDecode {
-    fn into<T: DeserializeOwned>(self) -> Result<T, String> {
+    fn into<T: DeserializeOwned>(&self) -> Result<T, String> {
         // serde_wasm_bindgen prefixes its messages with "Error: ".
-        serde_wasm_bindgen::from_value(self.0).map_err(|e| e.to_string().trim_start_matches("Error: ").to_string())
+        serde_wasm_bindgen::from_value(self.0.clone()).map_err(|e| e.to_string().trim_start_matches("Error: ").to_string())
+    }
+    fn kind(&self) -> Option<String> {
+        js_sys::Reflect::get(&self.0, &"kind".into()).ok()?.as_string()
     }
 }
 
@@ -66,11 +69,7 @@ impl DecodeAs for JsDecode {
 /// MessageSender.
 #[wasm_bindgen]
 pub async fn worker_handle(request: JsValue, sender: JsValue, now_ms: f64) -> JsValue {
-    let kind = js_sys::Reflect::get(&request, &"kind".into()).ok().and_then(|k| k.as_string());
-    let decoded = match kind {
-        Some(kind) => Request::decode(&kind, JsDecode(request)),
-        None => Err(ProtocolError::NoKind),
-    };
+    let decoded = Request::decode(&JsDecode(request));
     let sender = serde_wasm_bindgen::from_value::<Sender>(sender).map_err(|e| ProtocolError::UnknownSender(e.to_string()));
     let response = match (decoded, sender) {
         (Ok(req), Ok(sender)) => {
@@ -88,7 +87,9 @@ pub async fn worker_handle(request: JsValue, sender: JsValue, now_ms: f64) -> Js
 /// Every message kind by tier and every answer's kind (tests check the JS side against it).
 #[wasm_bindgen]
 pub fn protocol_kinds() -> JsValue {
-    to_js(kinds()).unwrap_or(JsValue::NULL)
+    let probe = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&probe, &"kind".into(), &"\u{1}".into());
+    to_js(&kinds_via(&JsDecode(probe.into()))).unwrap_or(JsValue::NULL)
 }
 
 /// Indexes up to `budget` more entries of a newly imported knowledge base (the glue
