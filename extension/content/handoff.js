@@ -129,15 +129,14 @@ export function createHandoff(ctx, editors, customers) {
       } else if (route.how === 'fallback') {
         dm = `${route.reason} The reply points them to ${route.contact}.`;
       }
-      if (route.how !== 'fallback') {
-        const o = await ctx.send({ kind: 'open_dm', post_key: key });
-        if (!o || o.kind !== 'ok') throw new Error(`the acknowledgement is in the reply box, but the private message didn't open: ${(o && o.message) || 'no answer'}`);
-      }
-      const logged = await ctx.send({ kind: 'log_interaction', post_key: key, action: 'handoff', text: r.log, tone_findings: r.tone });
+      // The core opens the composer it planned and logs the hand-off it planned.
+      const done = await ctx.send({ kind: 'handoff_done', post_key: key });
+      if (!done || done.kind !== 'handed_off') throw new Error((done && done.message) || 'no answer from Tactful');
+      if (done.dm_error) throw new Error(`the acknowledgement is in the reply box, but ${done.dm_error}`);
       markMoved(key, 'Moved to private · just now');
       const lines = [`Acknowledgement in the reply box: press the site's Reply to post it. ${dm}`];
       if (r.tone.length) lines.push(`Tone: ${r.tone.join(' ')}`);
-      if (!logged || logged.kind !== 'ok') lines.push(`Not logged in the CRM: ${(logged && logged.message) || 'no answer'}.`);
+      if (done.log_error) lines.push(`Not logged in the CRM: ${done.log_error}`);
       m.status.replaceChildren(el('span', '', lines.join(' ')));
       if (r.plan.dm_text) m.status.append(el('bdi', 'dm', r.plan.dm_text));
       customers.load(key);

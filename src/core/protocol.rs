@@ -86,9 +86,10 @@ pub enum PageRequest {
         #[serde(default)]
         dms_closed: bool,
     },
-    /// Open the direct-message composer the last `handoff` of `post_key` planned (the
-    /// URL the core made from the site profile, never one from the page).
-    OpenDm { post_key: String },
+    /// The acknowledgement of the last `handoff` of `post_key` is in the reply box: open
+    /// the direct-message composer it planned (the URL the core made from the site
+    /// profile, never one from the page) and log the hand-off in the CRM.
+    HandoffDone { post_key: String },
     /// The page's cards as they stand now: ages, and priorities with the current weights
     /// (the content script asks every minute while the page is open, and again for a card
     /// that comes into view after that). `keys`: the cards wanted, those near the
@@ -385,9 +386,11 @@ pub enum Response {
     /// A part of a file arrived; `received` of `parts` so far.
     KbPart { upload: u32, received: u32, parts: u32 },
     KbExport { format: String, text: String, entries: usize },
-    /// A prepared hand-off; `log` is what the CRM keeps once the agent has it, `tone` the
-    /// tone findings of the public text (normally none).
-    Handoff { plan: HandoffPlan, log: String, tone: Vec<String> },
+    /// A prepared hand-off, and the tone findings of its public text (normally none).
+    Handoff { plan: HandoffPlan, tone: Vec<String> },
+    /// A hand-off carried out: what failed, if anything, in words (the composer didn't
+    /// open; the CRM didn't take the log).
+    HandedOff { dm_error: Option<String>, log_error: Option<String> },
     /// The connected CRM as pages may see it, or none (the local CRM only).
     CrmConfig { config: Option<PublicConfig> },
     /// A connection test: `ok`, and what happened in words.
@@ -495,7 +498,7 @@ mod tests {
         assert!(matches!(Request::from_json(serde_json::json!({ "kind": 3 })), Err(ProtocolError::Malformed(_))));
         let Err(e) = Request::from_json(serde_json::json!({ "kind": "read_page", "posts": "x" })) else { panic!() };
         assert!(e.to_string().starts_with("Tactful received a message it doesn't understand: invalid type"), "{e}");
-        let r = Request::Page(PageRequest::OpenDm { post_key: "a".into() });
+        let r = Request::Page(PageRequest::HandoffDone { post_key: "a".into() });
         assert_eq!(Request::from_json(r.to_json()), Ok(r));
     }
 

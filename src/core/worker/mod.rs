@@ -22,7 +22,7 @@ pub mod tabs;
 pub mod uploads;
 
 use crate::core::crm::config::CrmConfig;
-use crate::core::crm::WriteOp;
+use crate::core::crm::{InteractionKind, WriteOp};
 use crate::core::handoff::{self, DmRoute};
 use crate::core::kb::search::Feedback;
 use crate::core::kb::suggest;
@@ -43,8 +43,8 @@ pub enum Job {
     Cards(CardJob),
     /// Writes to the CRM (local, and queued for the connected one), then `ok`.
     Write { ops: Vec<WriteOp> },
-    /// Open a composer the core planned.
-    OpenTab { url: String, opener: i64 },
+    /// Carry out a prepared hand-off: open the composer it planned (if any), then log it.
+    HandoffDone { url: Option<String>, tab_id: i64, post_key: String, ops: Vec<WriteOp> },
     OpenPanel { tab_id: i64 },
     /// Keep a value across restarts, then answer `then`.
     Keep { key: crate::core::crm::local::Setting, value: serde_json::Value, then: Response },
@@ -156,25 +156,25 @@ impl Worker {
                 Ok((found, failed)) => Outcome::Io(Job::Cards(CardJob::for_page(tab.id, found, failed))),
                 Err(e) => Response::error(e).into(),
             },
-            PageRequest::LogInteraction { post_key, action, text, tone_findings } => {
-                let post = match self.tabs.post(tab.id, &post_key) {
+            PageRequest::LogInteraction { post_key, action, text, tone_findings } => match self.log(tab, &post_key, action, text, tone_findings, now) {
+                Ok(ops) => {
+                    // The agent acted on it: it leaves the queue.
+                    self.tabs.mark_answered(tab.id, [post_key.as_str()]);
+                    Outcome::Io(Job::Write { ops })
+                }
+                Err(e) => Response::Error { message: e }.into(),
+            },
+            PageRequest::Handoff { post_key, dms_closed } => self.handoff(tab, post_key, dms_closed).into(),
+            PageRequest::HandoffDone { post_key } => {
+                let planned = match self.handoffs.take(tab.id, &post_key) {
                     Ok(p) => p,
                     Err(e) => return Response::error(e).into(),
                 };
-                let who = match crm::author(post) {
-                    Ok(w) => w,
-                    Err(e) => return Response::error(e).into(),
-                };
-                let agent = Some(self.settings.agent_name.clone()).filter(|a| !a.is_empty());
-                let ops = crm::log_ops(post, who, action, text, tone_findings, agent, now);
-                self.tabs.mark_answered(tab.id, [post_key.as_str()]);
-                Outcome::Io(Job::Write { ops })
+                match self.log(tab, &post_key, InteractionKind::Handoff, planned.log, planned.tone, now) {
+                    Ok(ops) => Outcome::Io(Job::HandoffDone { url: planned.url, tab_id: tab.id, post_key, ops }),
+                    Err(e) => Response::Error { message: e }.into(),
+                }
             }
-            PageRequest::Handoff { post_key, dms_closed } => self.handoff(tab, post_key, dms_closed).into(),
-            PageRequest::OpenDm { post_key } => match self.handoffs.take(tab.id, &post_key) {
-                Ok(url) => Outcome::Io(Job::OpenTab { url, opener: tab.id }),
-                Err(e) => Response::error(e).into(),
-            },
             PageRequest::RefreshCards { keys, order } => {
                 let (cards, order) = self.tabs.refresh(tab.id, &keys, order, self.library.triage(), now);
                 Response::Cards { cards, order }.into()
@@ -233,6 +233,15 @@ impl Worker {
         }
     }
 
+    /// The CRM writes for the agent's action on a post (the post itself once, and the
+    /// action).
+    fn log(&mut self, tab: TabRef, post_key: &str, action: InteractionKind, text: String, tone_findings: Vec<String>, now: i64) -> Result<Vec<WriteOp>, String> {
+        let post = self.tabs.post(tab.id, post_key).map_err(|e| e.to_string())?;
+        let who = crm::author(post).map_err(|e| e.to_string())?;
+        let agent = Some(self.settings.agent_name.clone()).filter(|a| !a.is_empty());
+        Ok(crm::log_ops(post, who, action, text, tone_findings, agent, now))
+    }
+
     fn import_kb(&mut self, text: &str) -> Outcome {
         match self.library.import(text, &self.settings.triage) {
             // The team's entries are kept across restarts (they can be large: the
@@ -277,11 +286,12 @@ impl Worker {
             Response::Tone { findings, .. } => findings.into_iter().map(|f| f.finding.message).collect(),
             _ => Vec::new(),
         };
-        match &plan.route {
-            DmRoute::Prefilled { url } | DmRoute::Paste { url } => self.handoffs.plan(tab.id, post_key, url.clone()),
-            DmRoute::Fallback { .. } => self.handoffs.unplan(tab.id, &post_key),
-        }
-        Response::Handoff { log: handoff::log_text(&plan), plan, tone }
+        let url = match &plan.route {
+            DmRoute::Prefilled { url } | DmRoute::Paste { url } => Some(url.clone()),
+            DmRoute::Fallback { .. } => None,
+        };
+        self.handoffs.plan(tab.id, post_key, handoffs::Planned { url, log: handoff::log_text(&plan), tone: tone.clone() });
+        Response::Handoff { plan, tone }
     }
 
     fn check_draft(&self, tab: TabRef, text: &str, post_key: Option<&str>) -> Response {

@@ -89,24 +89,22 @@ async fn run<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, job: Job, 
                 None => Response::error(super::tabs::TabError::PostNotRead),
             }
         }
-        Job::Write { ops } => {
-            // Only what is new goes to the connected CRM (the customer's post once).
-            let fresh = match io.local().apply(&ops, now).await {
-                Ok(f) => f,
-                Err(e) => return Response::error(CrmRequestError::Local(e.to_string())),
-            };
-            let connected = with(worker, |w| w.crm.is_some());
-            if connected && !fresh.is_empty() {
-                if let Err(e) = io.enqueue(&fresh, now).await {
-                    return Response::Error { message: format!("Logged here, but not queued for the connected CRM: {e}") };
+        Job::Write { ops } => match write(worker, io, &ops, now).await {
+            Ok(()) => Response::Ok,
+            Err(message) => Response::Error { message },
+        },
+        Job::HandoffDone { url, tab_id, post_key, ops } => {
+            // The composer first: a hand-off whose private message didn't open isn't one,
+            // so it isn't logged (the agent can press Move to private again).
+            if let Some(url) = url {
+                if let Err(e) = io.open_tab(&url, tab_id).await {
+                    return Response::HandedOff { dm_error: Some(HandoffError::NotOpened(e).to_string()), log_error: None };
                 }
             }
-            Response::Ok
+            // Moved to private: out of the queue.
+            with(worker, |w| w.tabs.mark_answered(tab_id, [post_key.as_str()]));
+            Response::HandedOff { dm_error: None, log_error: write(worker, io, &ops, now).await.err() }
         }
-        Job::OpenTab { url, opener } => match io.open_tab(&url, opener).await {
-            Ok(()) => Response::Ok,
-            Err(e) => Response::error(HandoffError::NotOpened(e)),
-        },
         Job::OpenPanel { tab_id } => match io.open_panel(tab_id).await {
             Ok(()) => Response::Ok,
             Err(_) => Response::Error { message: "Click the Tactful icon in the toolbar to open the panel.".into() },
@@ -147,6 +145,17 @@ async fn run<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, job: Job, 
             Err(e) => Response::error(e),
         },
     }
+}
+
+/// Writes to the local CRM, and what is new also to the connected one's queue.
+async fn write<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, ops: &[WriteOp], now: i64) -> Result<(), String> {
+    // Only what is new goes to the connected CRM (the customer's post once).
+    let fresh = io.local().apply(ops, now).await.map_err(|e| CrmRequestError::Local(e.to_string()).to_string())?;
+    let connected = with(worker, |w| w.crm.is_some());
+    if connected && !fresh.is_empty() {
+        io.enqueue(&fresh, now).await.map_err(|e| format!("Logged here, but not queued for the connected CRM: {e}"))?;
+    }
+    Ok(())
 }
 
 /// The cards of a job: the connected CRM's record of each customer when there is one,

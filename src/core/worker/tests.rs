@@ -232,7 +232,7 @@ fn suggests_for_a_read_post_and_learns_picks() {
 }
 
 #[test]
-fn hands_off_a_read_post_and_opens_only_the_planned_composer() {
+fn hands_off_a_read_post_opens_only_the_planned_composer_and_logs_the_plan() {
     let mut w = demo();
     let mut p = raw("a", "dana");
     p.author_name = Some("Dana Reyes".into());
@@ -240,24 +240,29 @@ fn hands_off_a_read_post_and_opens_only_the_planned_composer() {
     let x = tab("https://x.com/dana/status/1");
     ask(&mut w, PageRequest::ReadPage { posts: vec![p.clone()], settled: false, background: String::new() }, &x, 0);
     let r = ask(&mut w, PageRequest::Handoff { post_key: "a".into(), dms_closed: false }, &x, 0);
-    let Response::Handoff { plan, log, tone } = r else { panic!("{r:?}") };
+    let Response::Handoff { plan, tone } = r else { panic!("{r:?}") };
     assert!(plan.public_text.starts_with("Hi Dana"), "{}", plan.public_text);
     assert!(tone.is_empty(), "the starter acknowledgement passes the tone checks: {tone:?}");
-    assert!(log.contains(&plan.public_text) && log.contains(&plan.dm_text));
     let io = TestIo::default();
-    assert_eq!(ask_with(&mut w, &io, PageRequest::OpenDm { post_key: "a".into() }, &x, 0), Response::Ok);
+    assert_eq!(ask_with(&mut w, &io, PageRequest::HandoffDone { post_key: "a".into() }, &x, 5), Response::HandedOff { dm_error: None, log_error: None });
     let opened = io.opened.borrow().clone();
     assert!(matches!(&opened[..], [(url, 7)] if url.starts_with("https://x.com/messages/compose?text=")), "{opened:?}");
+    // The CRM keeps the core's record of the plan: both texts.
+    let logged = io.interactions();
+    let ours = logged.iter().find(|i| i.kind == InteractionKind::Handoff).expect("the hand-off is logged");
+    assert!(ours.text.contains(&plan.public_text) && ours.text.contains(&plan.dm_text), "{}", ours.text);
     assert_eq!(
-        ask_with(&mut w, &io, PageRequest::OpenDm { post_key: "a".into() }, &x, 0),
-        Response::Error { message: "No private message is planned for this post; press Move to private again.".into() },
-        "opened once per hand-off"
+        ask_with(&mut w, &io, PageRequest::HandoffDone { post_key: "a".into() }, &x, 0),
+        Response::Error { message: "No hand-off is prepared for this post; press Move to private again.".into() },
+        "done once per hand-off"
     );
     assert_eq!(io.opened.borrow().len(), 1);
-    // The agent says the customer's messages are closed: the fallback, nothing to open.
+    // The agent says the customer's messages are closed: the fallback, nothing to open,
+    // and still logged.
     let Response::Handoff { plan, .. } = ask(&mut w, PageRequest::Handoff { post_key: "a".into(), dms_closed: true }, &x, 0) else { panic!() };
     assert!(matches!(plan.route, DmRoute::Fallback { .. }));
-    assert!(matches!(ask(&mut w, PageRequest::OpenDm { post_key: "a".into() }, &x, 0), Response::Error { .. }));
+    assert_eq!(ask_with(&mut w, &io, PageRequest::HandoffDone { post_key: "a".into() }, &x, 9), Response::HandedOff { dm_error: None, log_error: None });
+    assert_eq!((io.opened.borrow().len(), io.interactions().iter().filter(|i| i.kind == InteractionKind::Handoff).count()), (1, 2));
     // YouTube has no private messages.
     let yt = tab("https://www.youtube.com/watch?v=abc");
     ask(&mut w, PageRequest::ReadPage { posts: vec![p], settled: false, background: String::new() }, &yt, 0);
