@@ -744,7 +744,7 @@ mod tests {
 
     #[test]
     fn reads_posts_incrementally_and_resets_on_navigation() {
-        let mut w = Worker::default();
+        let mut w = Worker::new(crate::core::settings::testing::demo()); // the demo brand's handles and contact form
         let now = crate::core::clock::parse_iso("2026-11-23T12:00:00Z").unwrap();
         let send = |w: &mut Worker, url: &str, posts| w.handle(Request::ReadPage { posts, settled: false, background: "rgb(0,0,0)".into() }, &tab(url), now);
         let Response::Overlay { view } = send(&mut w, "https://x.com/home", vec![raw("a", "ann"), raw("b", "AcmeCare")]) else { panic!() };
@@ -809,7 +809,7 @@ mod tests {
 
     #[test]
     fn hands_off_a_read_post_and_opens_only_the_planned_composer() {
-        let mut w = Worker::default();
+        let mut w = Worker::new(crate::core::settings::testing::demo()); // the demo brand's handles and contact form
         let mut p = raw("a", "dana");
         p.author_name = Some("Dana Reyes".into());
         p.text = Some("charged twice for the same order, fix this".into());
