@@ -11,13 +11,13 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, DIST, siteUrl, waitForOverlays, extensionPage, ask, tabIdOf, inContentScript } from './harness.mjs';
+import { DIST, siteUrl, waitForOverlays, extensionPage, ask, tabIdOf, inContentScript, useBrowser } from './harness.mjs';
 import { startRt } from './rt5.mjs';
 
-let server, browser, rt, ext, dist, ticket;
+let browser, rt, ext, dist, ticket;
 const PASSWORD = 'password';
 
+// Registered before the browser's set-up, so RT and the test copy of dist/ are ready first.
 before(async () => {
   rt = await startRt();
   await rt.rest('POST', 'user', { Name: 'x.dana_reyes', RealName: 'Dana Reyes', EmailAddress: 'dana@example.com' });
@@ -28,14 +28,12 @@ before(async () => {
   manifest.host_permissions = ['http://127.0.0.1/*'];
   manifest.permissions.push('webRequest');
   writeFileSync(join(dist, 'manifest.json'), JSON.stringify(manifest));
-  server = await startFixtureServer({ port: 0 });
-  browser = await launch({ port: server.port, dist });
-  ext = await extensionPage(browser.context, browser.extensionId);
 });
 
+const s = useBrowser({ extPage: true, dist: () => dist }, (s) => ({ browser, ext } = s));
+
+// After the browser has closed (hooks run in the order they are registered).
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await rt?.close();
   if (dist) rmSync(dist, { recursive: true, force: true });
 });
@@ -142,10 +140,8 @@ test('writes waiting for RT survive a browser restart and arrive once RT is back
   for (const t of ['four before restart', 'five before restart']) assert.equal((await log(t)).kind, 'ok');
   await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 2, 'two waiting writes');
   // The browser quits with the writes queued; RT comes back while it is closed.
-  await browser.close({ keepProfile: true });
-  await rt.start();
-  browser = await launch({ port: server.port, dist, profile: browser.profile });
-  ext = await extensionPage(browser.context, browser.extensionId);
+  await s.restart({ whileClosed: () => rt.start() });
+  ({ browser, ext } = s);
   await ask(ext, { kind: 'crm_send_now' }); // or wait for the retry alarm
   await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 0, 'the outbox to drain after restart');
   assert.deepEqual(await firstLines(/before restart/), ['four before restart', 'five before restart'], 'each once, in order');
