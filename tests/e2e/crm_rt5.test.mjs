@@ -6,7 +6,7 @@
 // The extension is loaded from a test copy whose manifest already grants
 // http://127.0.0.1/* (and webRequest): headless Chromium can't click the permission
 // prompt the options page raises for a CRM's origin. Everything else is the real build.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +17,8 @@ import { startRt } from './rt5.mjs';
 let browser, rt, ext, dist, ticket;
 const PASSWORD = 'password';
 
-// Registered before the browser's set-up, so RT and the test copy of dist/ are ready first.
-before(async () => {
+/** RT with Dana's ticket, and the test copy of dist/, made before the browser starts. */
+async function prepare() {
   rt = await startRt();
   await rt.rest('POST', 'user', { Name: 'x.dana_reyes', RealName: 'Dana Reyes', EmailAddress: 'dana@example.com' });
   ticket = (await rt.rest('POST', 'ticket', { Queue: 'General', Subject: 'Router keeps dropping', Requestor: 'x.dana_reyes', Content: 'It drops every evening.' })).id;
@@ -28,11 +28,12 @@ before(async () => {
   manifest.host_permissions = ['http://127.0.0.1/*'];
   manifest.permissions.push('webRequest');
   writeFileSync(join(dist, 'manifest.json'), JSON.stringify(manifest));
-});
+  return dist;
+}
 
-const s = useBrowser({ extPage: true, dist: () => dist }, (s) => ({ browser, ext } = s));
+const s = useBrowser({ extPage: true, dist: prepare }, (s) => ({ browser, ext } = s));
 
-// After the browser has closed (hooks run in the order they are registered).
+// Once the browser has closed (after hooks run one after another, in the order registered).
 after(async () => {
   await rt?.close();
   if (dist) rmSync(dist, { recursive: true, force: true });

@@ -304,14 +304,16 @@ export async function inContentScript(page, expression, { commandLineAPI = false
 
 /**
  * A test file's browser, the one set-up every e2e file uses: before its tests, the
- * fixture server and Chromium with dist/ (or `dist`, a path or a function giving one once
- * the file's own `before` hooks have run) and the demo brand's settings (`settings`), an
+ * fixture server and Chromium with dist/ (or `dist`: a path, or an async function that
+ * prepares one and returns it, run first) and the demo brand's settings (`settings`), an
  * options page as `ext` when `extPage`, then `ready` (which may seed data); after them,
- * both closed (hooks run in the order they are registered: a file's own `before` written
- * above this call runs first, its `after` written below runs last). `restart()`
+ * both closed. A file's other hooks: Node 20 starts a file's top-level `before` hooks
+ * together (so what the browser needs goes in `dist` or `ready`, not a `before` of its
+ * own), and runs its `after` hooks one after another in the order they are registered
+ * (an `after` written below this call runs once the browser is closed). `restart()`
  * quits the browser and starts it again on the same profile, as an agent restarting Chrome
  * would.
- * @param {{ extPage?: boolean, dist?: string | (() => string), settings?: object | null }} opts
+ * @param {{ extPage?: boolean, dist?: string | (() => Promise<string>), settings?: object | null }} opts
  * @param {(s: { server: any, browser: any, ext: any }) => any} ready
  */
 export function useBrowser({ extPage = false, dist = DIST, settings = DEMO_SETTINGS } = {}, ready = () => {}) {
@@ -328,7 +330,7 @@ export function useBrowser({ extPage = false, dist = DIST, settings = DEMO_SETTI
   };
   before(async () => {
     s.server = await startFixtureServer({ port: 0 });
-    s.browser = await launch({ port: s.server.port, dist: typeof dist === 'function' ? dist() : dist, settings });
+    s.browser = await launch({ port: s.server.port, dist: typeof dist === 'function' ? await dist() : dist, settings });
     if (extPage) s.ext = await extensionPage(s.browser.context, s.browser.extensionId);
     await ready(s);
   });
