@@ -41,7 +41,16 @@ else
   echo "wasm-opt not found (Debian package binaryen): the wasm is not size-optimised"
 fi
 cp manifest.json dist/
+# The extension's static files as they are. The content script's modules
+# (extension/content/, one per concern) are bundled into dist/content.js: a content script
+# can't be an ES module, and one bundle keeps the modules' imports explicit where several
+# listed scripts would share one global scope.
 cp -r extension/. dist/
+rm -r dist/content
+[ -x node_modules/.bin/esbuild ] || npm ci --no-audit --no-fund
+node_modules/.bin/esbuild extension/content/main.js --bundle --format=iife --target=chrome116 --charset=utf8 \
+  --log-level=warning --outfile=dist/content.js \
+  --banner:js='// Built by build.sh from extension/content/ (esbuild): edit the modules there.'
 
 raw=$(stat -c %s dist/pkg/tactful_bg.wasm)
 gz=$(gzip -9 -c dist/pkg/tactful_bg.wasm | wc -c)
@@ -49,6 +58,5 @@ awk -v r="$raw" -v g="$gz" 'BEGIN{printf "wasm: %d bytes raw (%.0f KiB), %d byte
 echo "extension ready in $(pwd)/dist (load it unpacked at chrome://extensions)"
 
 if [ "${1:-}" = demo ]; then
-  [ -d node_modules ] || npm ci
   exec node tests/demo.mjs
 fi

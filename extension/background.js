@@ -1,21 +1,51 @@
-// Tactful's service worker: loads the Rust core (wasm) and forwards every message to it.
+// Tactful's service worker: loads the Rust core (wasm), hands it the browser's I/O, and
+// carries every message to it and its answer back, as is. The core decides; this file
+// only does what the core asks (IndexedDB, fetch, tabs, the side panel, storage).
 // The core runs here, not in content scripts, because x.com and facebook.com send a CSP
 // without 'wasm-unsafe-eval' and Chrome then refuses to compile wasm in a content script.
-import init, { worker_start, worker_handle, worker_forget_tab, worker_index_step } from './pkg/tactful.js';
+import init, { worker_start, worker_handle, worker_forget_tab, worker_index_step, worker_notices } from './pkg/tactful.js';
 import * as crm from './crm-store.js';
 import * as remote from './crm-remote.js';
 
 const ORIGIN = `chrome-extension://${chrome.runtime.id}/`;
 const t0 = performance.now();
 
+/** The side panel opened for a tab's click (see the listener), until the core asks. */
+const panelOpening = new Map();
+
+/** What the core may ask the browser to do (src/web/worker.rs, `JsIo`). Each returns a
+ * promise; a rejection's message reaches the agent through the core's answer. */
+const io = {
+  fetch: remote.fetcher,
+  openTab: (/** @type {string} */ url, /** @type {number} */ opener) => chrome.tabs.create({ url, openerTabId: opener }),
+  openPanel: (/** @type {number} */ tabId) => {
+    const opening = panelOpening.get(tabId) ?? chrome.sidePanel.open({ tabId });
+    panelOpening.delete(tabId);
+    return opening;
+  },
+  saveSettings: (/** @type {any} */ settings) => chrome.storage.local.set({ settings }),
+  keep: (/** @type {string} */ key, /** @type {any} */ value) => crm.setSetting(key, value),
+  localCards: crm.cards,
+  localApply: crm.apply,
+  localExportAll: crm.exportAll,
+  localImportAll: crm.importAll,
+  localExportCustomer: crm.exportCustomer,
+  localDeleteCustomer: crm.deleteCustomer,
+  mayReach: (/** @type {string} */ origin) => chrome.permissions.contains({ origins: [origin] }),
+  keepCrm: remote.keep,
+  enqueue: remote.enqueue,
+  outbox: remote.outbox,
+  sendNow: remote.sendNow,
+  resolve: remote.resolve,
+};
+
 // Listeners are registered synchronously below (MV3 requires it); they wait for this.
 const ready = (async () => {
   await init({ module_or_path: chrome.runtime.getURL('pkg/tactful_bg.wasm') });
   const { settings } = await chrome.storage.local.get('settings');
   // The team's imported knowledge base lives in the extension's IndexedDB (it can be large).
-  const kb = await crm.getSetting('kb').catch(() => undefined);
-  const feedback = await crm.getSetting('feedback').catch(() => undefined);
-  worker_start(settings, performance.now() - t0, kb ?? [], feedback);
+  const [kb, feedback, connected] = await Promise.all(['kb', 'feedback', 'crm'].map((k) => crm.getSetting(k).catch(() => undefined)));
+  worker_start(settings, performance.now() - t0, kb ?? [], feedback, connected ?? null, io);
   indexInSlices();
   await remote.resume();
 })();
@@ -23,7 +53,8 @@ const ready = (async () => {
 let indexing = false;
 
 /** A large knowledge base is indexed in slices of about 40 ms, with messages answered in
- * between (by the previous knowledge base until the new one is ready). */
+ * between (by the previous knowledge base until the new one is ready). Returns at once
+ * when there is nothing to index. */
 async function indexInSlices() {
   if (indexing) return;
   indexing = true;
@@ -41,10 +72,10 @@ async function indexInSlices() {
 }
 
 /** Who sent a message, from what Chrome (not the message) says. */
-function senderOf(sender) {
+function senderOf(/** @type {chrome.runtime.MessageSender} */ sender) {
   if (sender.id !== chrome.runtime.id) return null;
   if (sender.url && sender.url.startsWith(ORIGIN)) return { from: 'extension_page' };
-  if (sender.tab && sender.frameId === 0 && sender.url) {
+  if (sender.tab && sender.tab.id !== undefined && sender.frameId === 0 && sender.url) {
     return { from: 'content_script', tab_id: sender.tab.id, url: sender.url };
   }
   return null;
@@ -53,127 +84,25 @@ function senderOf(sender) {
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const from = senderOf(sender);
   if (!from) return false;
-  if (msg && msg.kind === 'open_panel' && from.from === 'content_script') {
-    // Handled here, not in the core: sidePanel.open must run while the click's user
-    // gesture is still live, before any await.
-    chrome.sidePanel.open({ tabId: from.tab_id }).then(
-      () => sendResponse({ kind: 'ok' }),
-      () => sendResponse({ kind: 'error', message: 'Click the Tactful icon in the toolbar to open the panel.' }),
-    );
-    return true;
+  if (from.from === 'content_script' && msg && msg.kind === 'open_panel') {
+    // sidePanel.open must be called while the click's user gesture is live, before any
+    // await (the wasm may still be loading); the core then answers with how it went.
+    const opening = chrome.sidePanel.open({ tabId: from.tab_id });
+    opening.catch(() => {});
+    panelOpening.set(from.tab_id, opening);
   }
   ready
-    .then(async () => {
-      // The whole CRM store: the options page only.
-      if (from.from === 'extension_page' && msg.kind === 'crm_export') return sendResponse({ kind: 'crm_export', snapshot: await crm.exportAll() });
-      if (from.from === 'extension_page' && msg.kind === 'crm_import') {
-        try {
-          return sendResponse({ kind: 'crm_imported', ...(await crm.importAll(msg.snapshot)) });
-        } catch (e) {
-          return sendResponse({ kind: 'error', message: String(e && e.message ? e.message : e) });
-        }
-      }
-      // The connected CRM's settings and queue: extension pages only; a page's content
-      // script never sees credentials.
-      if (from.from === 'extension_page' && typeof msg.kind === 'string' && msg.kind.startsWith('crm_')) {
-        return sendResponse(await crmAdmin(msg));
-      }
-      const now = Date.now();
-      let response = worker_handle(msg, from, now);
-      // The core says what to read or write; the records live in IndexedDB here.
-      if (response.kind === 'crm_lookups') {
-        // The cards on a page, a few lines each; the panel's full history of one customer.
-        const history = msg.kind === 'customer_history';
-        const found = await cardsFor(response.found.map((/** @type {any} */ l) => l.who), now, history ? 100 : 3);
-        const cards = [
-          ...response.found.map((/** @type {any} */ l, /** @type {number} */ i) => ({ post_key: l.post_key, permalink: l.permalink ?? null, ...found[i] })),
-          ...response.failed.map((/** @type {any} */ f) => ({ post_key: f.post_key, error: f.message })),
-        ];
-        if (!history) response = { kind: 'customer_cards', cards };
-        else response = cards[0].card ? { kind: 'customer_card', ...cards[0] } : { kind: 'error', message: cards[0].error };
-      } else if (response.kind === 'crm_writes') {
-        // Only what is new goes to the connected CRM (the customer's post once).
-        const fresh = await crm.apply(response.ops, now);
-        await remote.enqueue(fresh, now);
-        response = { kind: 'ok' };
-      }
-      if (response.kind === 'open_tab' && from.from === 'content_script') {
-        // The composer URL the core built from the site profile (never one from the page).
-        try {
-          await chrome.tabs.create({ url: response.url, openerTabId: from.tab_id });
-          response = { kind: 'ok' };
-        } catch (e) {
-          response = { kind: 'error', message: `Chrome didn't open the private message: ${e && e.message ? e.message : e}` };
-        }
-      }
-      if (response.kind === 'learned') {
-        // Which suggestions agents pick, kept so the ranking remembers across restarts.
-        await crm.setSetting('feedback', response.feedback);
-        response = { kind: 'ok' };
-      }
-      if (response.kind === 'kb_imported') {
-        await crm.setSetting('kb', response.imported);
-        response = { ...response, imported: response.imported.length };
-        if (response.indexing) indexInSlices();
-      }
-      if (msg.kind === 'save_settings' && response.kind === 'settings') {
-        await chrome.storage.local.set({ settings: response.settings });
-      }
-      sendResponse(response);
+    .then(() => worker_handle(msg, from, Date.now()))
+    .then((answer) => {
+      sendResponse(answer);
+      indexInSlices(); // an import may have staged a knowledge base to index
+      // The core's notices to open panels (a tab's list changed); none may be listening.
+      for (const notice of worker_notices()) chrome.runtime.sendMessage(notice).catch(() => {});
     })
+    // The one answer the core can't give: it failed to load.
     .catch((e) => sendResponse({ kind: 'error', message: `Tactful failed to start: ${e && e.message ? e.message : e}` }));
   return true; // answer asynchronously
 });
-
-/**
- * Customer cards for `whos` ({ card, note }, in order): the connected CRM's record when
- * there is one; the local one otherwise, or when the CRM can't be reached (said in
- * `note`). Someone who posted several times is looked up once.
- * @param {any[]} whos @param {number} now @param {number} lines
- */
-async function cardsFor(whos, now, lines) {
-  const keyOf = (/** @type {any} */ w) => JSON.stringify(w);
-  const distinct = [...new Map(whos.map((w) => [keyOf(w), w])).values()];
-  /** @type {Map<string, { card: any, note: string | null }>} */
-  const got = new Map();
-  /** @type {Array<{ who: any, note: string | null }>} */
-  const local = [];
-  // A few requests at a time to the connected CRM (none when there is none).
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(4, distinct.length) }, async () => {
-    while (next < distinct.length) {
-      const who = distinct[next++];
-      const r = await remote.card(who, now, lines).catch((e) => ({ error: String(e) }));
-      if (r && r.card) got.set(keyOf(who), { card: r.card, note: null });
-      else local.push({ who, note: r && r.error ? r.error : null });
-    }
-  }));
-  const cards = await crm.cards(local.map((l) => l.who), now, lines);
-  local.forEach((l, i) => got.set(keyOf(l.who), { card: cards[i], note: l.note }));
-  return whos.map((w) => /** @type {{ card: any, note: string | null }} */ (got.get(keyOf(w))));
-}
-
-/** Extension-page requests about the connected CRM. @param {any} msg */
-async function crmAdmin(msg) {
-  try {
-    switch (msg.kind) {
-      case 'crm_config': {
-        const c = await remote.config();
-        return { kind: 'crm_config', config: c ? c.public : null };
-      }
-      case 'crm_configure': return { kind: 'crm_config', config: await remote.configure(msg.config) };
-      case 'crm_test': return { kind: 'crm_test', ...(await remote.test(msg.config ?? null)) };
-      case 'crm_status': return { kind: 'crm_status', ...(await remote.status()) };
-      case 'crm_customer_export': return { kind: 'crm_customer_export', snapshot: await crm.exportCustomer(msg.network, msg.value) };
-      case 'crm_customer_delete': return { kind: 'crm_customer_deleted', ...(await crm.deleteCustomer(msg.network, msg.value)) };
-      case 'crm_send_now': await remote.sendNow(); return { kind: 'crm_status', ...(await remote.status()) };
-      case 'crm_resolve': await remote.resolve(msg.seq, !!msg.retry); return { kind: 'crm_status', ...(await remote.status()) };
-      default: return { kind: 'error', message: `unknown CRM request ${msg.kind}` };
-    }
-  } catch (e) {
-    return { kind: 'error', message: String(e && e.message ? e.message : e) };
-  }
-}
 
 chrome.tabs.onRemoved.addListener((tabId) => { ready.then(() => worker_forget_tab(tabId)); });
 

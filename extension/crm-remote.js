@@ -2,10 +2,11 @@
 // extension's IndexedDB (never in chrome.storage, which content scripts can read);
 // writes are queued there before anything is sent, then delivered by the Rust connector
 // over `fetch`, retried on an alarm until the CRM takes them.
+// Which CRM answers, what the panel shows and every outbox decision are the core's; this
+// file moves bytes, keeps records and keeps time.
 import {
-  crm_config_check, crm_test_connection, crm_remote_card, crm_deliver,
-  crm_outbox_new, crm_outbox_enqueue, crm_outbox_recover, crm_outbox_take_due, crm_outbox_complete,
-  crm_outbox_resolve, crm_outbox_status, crm_outbox_send_now,
+  crm_deliver, crm_outbox_new, crm_outbox_enqueue, crm_outbox_recover, crm_outbox_take_due,
+  crm_outbox_complete, crm_outbox_resolve, crm_outbox_next_due_at, crm_outbox_send_now,
 } from './pkg/tactful.js';
 import { getSetting, setSetting } from './crm-store.js';
 
@@ -49,46 +50,20 @@ export async function fetcher(req) {
   }
 }
 
-/** The checked config, kept in memory: every card asks, and only configure() changes it. */
+/** The connected CRM's config (checked by the core before it was kept), in memory:
+ * the outbox reads it for every delivery, and only keep() changes it. */
 let cached = /** @type {any} */ (undefined);
 
-/** The connected CRM's checked config, or null for the local CRM only. */
-export async function config() {
-  if (cached === undefined) {
-    const c = await getSetting('crm');
-    cached = c ? crm_config_check(c) : null;
-  }
+/** The connected CRM's config, or null for the local CRM only. */
+async function config() {
+  if (cached === undefined) cached = (await getSetting('crm')) ?? null;
   return cached;
 }
 
-/** Saves (or with null, removes) the CRM config. Host permission is asked for by the options page. */
-export async function configure(/** @type {any} */ raw) {
-  if (raw === null) {
-    await setSetting('crm', undefined);
-    cached = null;
-    return null;
-  }
-  const checked = crm_config_check(raw); // throws with words
-  const granted = await chrome.permissions.contains({ origins: [checked.origin] });
-  if (!granted) throw new Error(`Tactful may not reach ${checked.origin} yet: allow it when the browser asks.`);
-  await setSetting('crm', checked.config);
-  cached = checked;
-  return checked.public;
-}
-
-export async function test(/** @type {any} */ raw) {
-  const checked = crm_config_check(raw ?? (await getSetting('crm')));
-  if (!(await chrome.permissions.contains({ origins: [checked.origin] }))) {
-    return { ok: false, message: `Tactful may not reach ${checked.origin} yet (permission): allow it when the browser asks.` };
-  }
-  return crm_test_connection(checked.config, fetcher);
-}
-
-/** The card from the connected CRM, or null when none is connected. */
-export async function card(/** @type {any} */ who, /** @type {number} */ now, lines = 3) {
-  const c = await config();
-  if (!c) return null;
-  return crm_remote_card(c.config, who, fetcher, now, lines);
+/** Keeps (or with null, forgets) the config the core checked. */
+export async function keep(/** @type {any} */ checked) {
+  await setSetting('crm', checked ?? undefined);
+  cached = checked ?? null;
 }
 
 async function loadOutbox() {
@@ -113,9 +88,13 @@ function changeOutbox(change) {
   return run;
 }
 
+/** The outbox as stored (a new one when there is none). */
+export async function outbox() {
+  return loadOutbox();
+}
+
 /** Queues writes durably, then tries to deliver. */
 export async function enqueue(/** @type {any[]} */ ops, /** @type {number} */ now) {
-  if (!(await config())) return;
   await changeOutbox((o) => [crm_outbox_enqueue(o, ops, now), null]);
   pump();
 }
@@ -138,13 +117,13 @@ export function pump() {
           return [outbox, deliveries];
         });
         if (!deliveries.length) break;
-        const results = await Promise.all(deliveries.map((/** @type {any} */ d) => crm_deliver(c.config, d, fetcher).catch((/** @type {any} */ e) => ({ kind: 'bad_response', detail: String(e) }))));
+        const results = await Promise.all(deliveries.map((/** @type {any} */ d) => crm_deliver(c, d, fetcher).catch((/** @type {any} */ e) => ({ kind: 'bad_response', detail: String(e) }))));
         await changeOutbox((o) => {
           deliveries.forEach((/** @type {any} */ d, /** @type {number} */ i) => { o = crm_outbox_complete(o, d.seq, results[i], Date.now()); });
           return [o, null];
         });
       }
-      const next = crm_outbox_status(await loadOutbox(), c.short_name, Date.now()).next_due_at;
+      const next = crm_outbox_next_due_at(await loadOutbox());
       if (next != null) {
         const when = Math.max(next, Date.now() + 1000);
         clearTimeout(retryTimer);
@@ -156,13 +135,6 @@ export function pump() {
     }
   })();
   return pumping;
-}
-
-/** What the panel shows about waiting and refused writes. */
-export async function status() {
-  const c = await config();
-  if (!c) return { connected: false, summary: null, failed: [] };
-  return { connected: true, name: c.public.name, url: c.public.url, ...crm_outbox_status(await loadOutbox(), c.short_name, Date.now()) };
 }
 
 /** The agent discards a refused write or sends it again. */

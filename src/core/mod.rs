@@ -8,11 +8,13 @@
 //! - [`posts`]: turns the raw strings a content script read from the page into [`posts::Post`]s.
 //! - [`overlay`]: what the in-page overlay shows for each post, and the page-level status.
 //! - [`protocol`]: the one typed message protocol between content scripts, pages and the worker.
+//! - [`worker`]: the service worker's state and the dispatcher that answers the protocol.
 //! - [`settings`]: team settings (brand handles) and their validation.
 //! - [`clock`]: timestamps as the sites print them (ISO 8601, "47m", "2 hours ago").
 //! - [`crm`]: customers and their history, the local CRM, the outbox and CRM connectors.
 //! - [`display`]: making hostile page text safe and short for display.
 //! - [`handoff`]: moving a public conversation to a private channel (acknowledgement, DM link, CRM record).
+//! - [`text`]: the shared tokenizer (words with byte spans, phrases) under tone, personal data, sentiment, triage and search.
 
 pub mod clock;
 pub mod crm;
@@ -28,5 +30,7 @@ pub mod protocol;
 pub mod sentiment;
 pub mod settings;
 pub mod sites;
+pub mod text;
 pub mod tone;
 pub mod triage;
+pub mod worker;

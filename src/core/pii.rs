@@ -58,11 +58,11 @@ pub fn matches_pattern(pattern: &str, s: &str) -> bool {
 
 /// Finds personal data in `text`. Overlapping hits keep the more specific kind.
 pub fn find(text: &str, order_patterns: &[String]) -> Vec<PiiHit> {
-    find_in(text, &crate::core::tone::words::words(text), order_patterns)
+    find_in(text, &crate::core::text::words::words(text), order_patterns)
 }
 
 /// [`find`] with the text's words already split (tone checks have them).
-pub fn find_in(text: &str, ws: &[crate::core::tone::words::Word], order_patterns: &[String]) -> Vec<PiiHit> {
+pub fn find_in(text: &str, ws: &[crate::core::text::words::Word], order_patterns: &[String]) -> Vec<PiiHit> {
     let mut hits = Vec::new();
     emails(text, &mut hits);
     digit_runs(text, &mut hits);
@@ -328,7 +328,7 @@ const STREET_WORDS: &[&str] = &[
 ];
 
 /// "221B Baker Street", "1600 Pennsylvania Ave", "calle Mayor 12", "12 rue de Rivoli".
-fn addresses(text: &str, ws: &[crate::core::tone::words::Word], hits: &mut Vec<PiiHit>) {
+fn addresses(text: &str, ws: &[crate::core::text::words::Word], hits: &mut Vec<PiiHit>) {
     for (i, w) in ws.iter().enumerate() {
         if !STREET_WORDS.contains(&w.norm.as_str()) {
             continue;

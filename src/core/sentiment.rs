@@ -17,7 +17,7 @@
 //! assert_eq!(score("You guys killed it, the new app is sick 🔥").label, Label::Positive);
 //! ```
 
-use crate::core::tone::words::{words, Word};
+use crate::core::text::words::{words, Word};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -224,7 +224,8 @@ const DURATION: &[&str] = &[
     "hours", "hour", "hrs", "hr", "minutes", "mins", "min", "days", "day", "weeks", "week", "months", "ages", "forever", "horas", "heures",
 ];
 
-/// Emoji by code point. Checked only for characters above U+2000.
+/// Emoji by code point. Checked only for characters above U+2000. Valences chosen by hand
+/// on VADER's scale (16092d3); no tuning recorded.
 const EMOJI: &[(char, f32)] = &[
     ('😡', -2.8), ('🤬', -3.0), ('😠', -2.5), ('👎', -2.0), ('💩', -2.0), ('😤', -2.0), ('😢', -2.0), ('😭', -1.5), ('😞', -2.0),
     ('😩', -2.0), ('😫', -2.0), ('🙄', -1.5), ('😒', -1.5), ('😑', -1.0), ('😐', -0.5), ('😔', -1.8), ('😟', -1.5), ('😕', -1.2),
@@ -240,7 +241,8 @@ const EYE_ROLL: &[char] = &['🙄', '😒', '🙃'];
 
 /// Emoticons, longest first so ">:(" is not read as ":(". Matched at the end of a
 /// whitespace-separated token (so "http://" never reads as ":/"); those starting with a
-/// letter or closing bracket only as a whole token.
+/// letter or closing bracket only as a whole token. Valences chosen by hand on VADER's
+/// scale (16092d3); no tuning recorded.
 const EMOTICONS: &[(&str, f32)] = &[
     (">:-(", -2.5), ("^_^", 2.0), (">:(", -2.5), (">:[", -2.5), (":'(", -2.3), (":-(", -2.0), (":-)", 2.0), (":-D", 2.3), (";-)", 1.5),
     (":-P", 1.2), (":-/", -1.0), ("</3", -2.5), ("-_-", -1.2), (":(", -2.0), (":[", -1.8), ("=(", -1.8), (":)", 2.0), (":]", 1.8),
@@ -357,6 +359,7 @@ fn tokens(text: &str, ws: Vec<Word>) -> Vec<Token> {
     let mostly_caps = {
         let letters = text.chars().filter(|c| c.is_alphabetic());
         let (up, all) = letters.fold((0, 0), |(u, a), c| (u + c.is_uppercase() as u32, a + 1));
+        // 80%: chosen by hand (16092d3); no tuning recorded.
         all > 0 && up * 10 >= all * 8
     };
     let (mut sentence, mut clause) = (0u16, 0u16);
@@ -405,7 +408,8 @@ fn mark_question(t: &mut [Token], sentence: u16) {
     }
 }
 
-/// Context words: slang that is praise in one place and trouble in another.
+/// Context words: slang that is praise in one place and trouble in another. Their valences
+/// were chosen by hand like the lexicon's (16092d3); no tuning recorded.
 fn context_valence(t: &[Token], i: usize) -> Option<f32> {
     let prev = |k: usize| i.checked_sub(k).map(|j| t[j].key.as_str());
     let next = t.get(i + 1).map(|n| n.key.as_str());
@@ -438,6 +442,7 @@ fn context_valence(t: &[Token], i: usize) -> Option<f32> {
 /// Scores a text.
 pub fn score(text: &str) -> Sentiment {
     let total = valence(text);
+    // VADER's normalisation into [-1, 1], alpha = 15 (Hutto & Gilbert 2014).
     let norm = total / (total * total + 15.0).sqrt();
     let label = if norm <= -LABEL_AT { Label::Negative } else if norm >= LABEL_AT { Label::Positive } else { Label::Neutral };
     Sentiment { label, score: norm }
@@ -476,6 +481,8 @@ fn valence(text: &str) -> f32 {
         }
         let base = v;
         // Negators, boosters and dampeners up to three words back, within the clause.
+        // Booster and dampener factors chosen by hand, not VADER's (it adds 0.293): 1.3 in
+        // the first scorer (eb0eb0f, before any benchmark), the rest in 16092d3; no tuning recorded.
         let mut negated = false;
         for d in 1..=3 {
             let Some(j) = i.checked_sub(d) else { break };
@@ -496,9 +503,12 @@ fn valence(text: &str) -> f32 {
         }
         // Mild customer-care words are topics more than moods: "no refund" and "not
         // again" are no better than "refund" and "again".
+        // (-1.0 chosen by hand in 16092d3; -0.74 is VADER's negation scalar, Hutto & Gilbert 2014.)
         if negated && !(v < 0.0 && v > -1.0) {
             v *= -0.74;
         }
+        // Capitals and elongation: chosen by hand, not VADER's (it adds 0.733 for capitals
+        // and reads no elongation) (16092d3); no tuning recorded.
         if t[i].caps {
             v *= 1.3;
         }
@@ -506,10 +516,12 @@ fn valence(text: &str) -> f32 {
             v *= 1.2;
         }
         // A question about a thing ("is a torn label a problem?") is not praise or anger;
-        // mood words still count ("why is this so ridiculous?").
+        // mood words still count ("why is this so ridiculous?"). The 0.5 and -1.6 were
+        // chosen by hand (16092d3); no tuning recorded.
         if t[i].question && (v > 0.0 || base > -1.6) {
             v *= 0.5;
         }
+        // VADER's "but" rule: 0.5 before, 1.5 after (Hutto & Gilbert 2014).
         if let Some(c) = contrast {
             if i < c {
                 v *= 0.5;
@@ -572,6 +584,8 @@ fn sarcasm(text: &str, t: &[Token], scored: &mut [(usize, f32)]) {
         let love_how = matches!(k, "love" | "loving" | "gotta") && t.get(i + 1).is_some_and(|n| matches!(n.key.as_str(), "how" | "that" | "it" | "when")) && negative_after(i, &snapshot);
         // "Encore un colis perdu, bravo Acme": applause after a complaint.
         let applause = (APPLAUSE.contains(&k) || APPLAUSE_IDIOMS.iter().any(|[a, b]| *a == k && t.get(i + 1).is_some_and(|n| n.key == *b))) && snapshot.iter().any(|&(j, w)| j < i && w <= -1.0 && t[i].sentence - t[j].sentence <= 1 && !t[j..i].iter().any(|x| x.role == Some(Role::Contrast)));
+        // Flipped, a little weaker. The -0.9 here and the -1.0 of "a complaint" above were
+        // chosen by hand (16092d3); no tuning recorded.
         if eye_roll || another || ruin || trouble || love_how || applause {
             *v *= -0.9;
         }

@@ -15,18 +15,31 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = request, catch)]
     fn permissions_request(p: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
+    fn on_message_add(f: &js_sys::Function);
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = removeListener)]
+    fn on_message_remove(f: &js_sys::Function);
 }
 
-/// Sends a message that is not part of the core protocol (the worker's JS glue answers
-/// it: the CRM's settings and queue) and returns the answer as JSON.
-pub async fn send_json(msg: &serde_json::Value) -> Result<serde_json::Value, String> {
-    let promise = runtime_send_message(&to_js(msg)?).map_err(js_error)?;
-    let value = JsFuture::from(promise).await.map_err(|e| format!("Tactful's background worker did not answer: {}", js_error(e)))?;
-    let v: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| format!("unreadable answer: {e}"))?;
-    match v.get("kind").and_then(|k| k.as_str()) {
-        Some("error") => Err(v.get("message").and_then(|m| m.as_str()).unwrap_or("Tactful failed").to_string()),
-        _ => Ok(v),
+/// Listens for the worker's notices until the returned guard is dropped.
+pub fn on_notice(mut f: impl FnMut(crate::core::protocol::Notice) + 'static) -> impl Drop {
+    use wasm_bindgen::JsCast;
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |msg: JsValue| {
+        if let Ok(n) = serde_wasm_bindgen::from_value(msg) {
+            f(n);
+        }
+    });
+    on_message_add(closure.as_ref().unchecked_ref());
+    struct Listening(Closure<dyn FnMut(JsValue)>);
+    impl Drop for Listening {
+        fn drop(&mut self) {
+            use wasm_bindgen::JsCast;
+            on_message_remove(self.0.as_ref().unchecked_ref());
+        }
     }
+    Listening(closure)
 }
 
 /// Asks the browser for access to an origin (and optional API permissions). Must be
@@ -41,7 +54,7 @@ pub async fn granted(p: js_sys::Promise) -> bool {
 }
 
 /// Serialises to plain JS objects (maps as objects), as chrome messaging expects.
-pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, String> {
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, String> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| format!("could not encode a message: {e}"))
@@ -53,9 +66,18 @@ fn js_error(e: JsValue) -> String {
         .unwrap_or_else(|| "unknown browser error".into())
 }
 
+/// Sends a request to the service worker and decodes its answer; an `error` answer
+/// comes back as `Err` with its words.
+pub async fn ask(request: impl Into<Request>) -> Result<Response, String> {
+    match send(request).await? {
+        Response::Error { message } => Err(message),
+        other => Ok(other),
+    }
+}
+
 /// Sends a request to the service worker and decodes its answer.
-pub async fn send(request: &Request) -> Result<Response, String> {
-    let msg = to_js(request)?;
+pub async fn send(request: impl Into<Request>) -> Result<Response, String> {
+    let msg = to_js(&request.into())?;
     let promise = runtime_send_message(&msg).map_err(js_error)?;
     let value = JsFuture::from(promise).await.map_err(|e| format!("Tactful's background worker did not answer: {}", js_error(e)))?;
     serde_wasm_bindgen::from_value(value).map_err(|e| format!("Tactful's background worker sent an answer this page can't read: {e}"))

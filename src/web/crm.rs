@@ -98,9 +98,10 @@ use wasm_bindgen_futures::JsFuture;
 /// HTTP through a JS function `(request) => Promise<{status, headers, body}>` that rejects
 /// with `{kind: "dns"|"tls"|"connect"|"timeout"|"unknown", detail}`. background.js owns
 /// `fetch` (and can tell a DNS failure from a TLS one); the connector logic stays here.
-struct JsHttp<'a>(&'a js_sys::Function);
+#[derive(Clone)]
+pub(super) struct JsHttp(pub js_sys::Function);
 
-impl Http for JsHttp<'_> {
+impl Http for JsHttp {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, Transport> {
         let arg = to_js(&req).map_err(Transport::Unknown)?;
         let promise = self.0.call1(&JsValue::NULL, &arg).map_err(|e| Transport::Unknown(format!("{e:?}")))?;
@@ -109,38 +110,6 @@ impl Http for JsHttp<'_> {
             Err(e) => Err(serde_wasm_bindgen::from_value::<Transport>(e.clone()).unwrap_or_else(|_| Transport::Unknown(format!("{e:?}")))),
         }
     }
-}
-
-/// Checks an admin's config: `{config}` (validated) and the host permission pattern it
-/// needs, or throws the problem in words.
-#[wasm_bindgen]
-pub fn crm_config_check(config: JsValue) -> Result<JsValue, JsValue> {
-    let c: CrmConfig = from(config, "CRM settings")?;
-    let c = c.validated().map_err(|e| JsValue::from_str(&e))?;
-    let origin = c.origin_pattern().map_err(|e| JsValue::from_str(&e))?;
-    out(&serde_json::json!({ "config": c, "origin": origin, "public": c.public(), "short_name": c.short_name() }))
-}
-
-/// Tests the connection: `{ok: true, message}` or `{ok: false, message}` naming what failed.
-#[wasm_bindgen]
-pub async fn crm_test_connection(config: JsValue, fetcher: js_sys::Function) -> Result<JsValue, JsValue> {
-    let c: CrmConfig = from(config, "CRM settings")?;
-    let r = c.test_connection(&JsHttp(&fetcher)).await;
-    out(&match r {
-        Ok(m) => serde_json::json!({ "ok": true, "message": m }),
-        Err(e) => serde_json::json!({ "ok": false, "message": e.explain(c.name()) }),
-    })
-}
-
-/// The card from the remote CRM: `{card}` or `{error}`.
-#[wasm_bindgen]
-pub async fn crm_remote_card(config: JsValue, who: JsValue, fetcher: js_sys::Function, now_ms: f64, lines: u32) -> Result<JsValue, JsValue> {
-    let c: CrmConfig = from(config, "CRM settings")?;
-    let who: CustomerRef = from(who, "customer")?;
-    out(&match c.card(&JsHttp(&fetcher), &who, now_ms as i64, lines as usize).await {
-        Ok(card) => serde_json::json!({ "card": card }),
-        Err(e) => serde_json::json!({ "error": e.explain(c.name()) }),
-    })
 }
 
 #[wasm_bindgen]
@@ -187,7 +156,7 @@ pub async fn crm_deliver(config: JsValue, delivery: JsValue, fetcher: js_sys::Fu
     }
     let c: CrmConfig = from(config, "CRM settings")?;
     let d: D = from(delivery, "delivery")?;
-    match c.deliver(&JsHttp(&fetcher), &d.key, &d.op, d.maybe_done).await {
+    match c.deliver(&JsHttp(fetcher), &d.key, &d.op, d.maybe_done).await {
         Ok(()) => Ok(JsValue::NULL),
         Err(e) => out(&e),
     }
@@ -221,17 +190,9 @@ pub fn crm_outbox_resolve(outbox: JsValue, seq: f64, retry: bool, now_ms: f64) -
     out(&o)
 }
 
-/// `{summary, waiting, failed: [{seq, what, why}], next_due_at}` for the panel.
+/// When the next write is due (Unix ms), or null: the glue's retry timer and alarm.
 #[wasm_bindgen]
-pub fn crm_outbox_status(outbox: JsValue, crm_name: String, now_ms: f64) -> Result<JsValue, JsValue> {
+pub fn crm_outbox_next_due_at(outbox: JsValue) -> Result<JsValue, JsValue> {
     let o: Outbox = from(outbox, "outbox")?;
-    let st = o.status(now_ms as i64);
-    let failed: Vec<serde_json::Value> = st.failed.iter().map(|(seq, what, e)| serde_json::json!({ "seq": seq, "what": what, "why": e.explain(&crm_name) })).collect();
-    out(&serde_json::json!({
-        "summary": st.summary(&crm_name),
-        "waiting": st.waiting,
-        "failed": failed,
-        "last_error": st.last_error.map(|e| e.explain(&crm_name)),
-        "next_due_at": o.next_due_at(),
-    }))
+    Ok(o.next_due_at().map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)))
 }

@@ -1,7 +1,7 @@
 //! The options page (Yew): the team's settings.
 
 use super::chrome;
-use crate::core::protocol::{Request, Response};
+use crate::core::protocol::{PanelRequest, Response};
 use crate::core::settings::Settings;
 use crate::core::sites::{self, SiteId};
 use crate::core::tone::{Checker, Severity, ToneSettings};
@@ -24,7 +24,7 @@ fn options() -> Html {
         let (settings, status) = (settings.clone(), status.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                match chrome::send(&Request::GetSettings).await {
+                match chrome::send(PanelRequest::GetSettings).await {
                     Ok(Response::Settings { settings: s }) => {
                         settings.set(Some(s));
                         status.set(Status::Idle);
@@ -50,7 +50,7 @@ fn options() -> Html {
             let (settings, status) = (settings.clone(), status.clone());
             status.set(Status::Working("Saving…"));
             wasm_bindgen_futures::spawn_local(async move {
-                match chrome::send(&Request::SaveSettings { settings: current }).await {
+                match chrome::send(PanelRequest::SaveSettings { settings: current }).await {
                     Ok(Response::Settings { settings: s }) => {
                         settings.set(Some(s));
                         status.set(Status::Saved);

@@ -5,7 +5,8 @@
 use super::chrome;
 use crate::core::crm::config::CrmConfig;
 use crate::core::crm::rt::{RtAuth, RtConfig};
-use serde_json::json;
+use crate::core::crm::config::PublicConfig;
+use crate::core::protocol::{PanelRequest, Response};
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq, Default)]
@@ -25,6 +26,8 @@ impl Form {
     }
 }
 
+const UNEXPECTED: &str = "Tactful's background worker gave an unexpected answer.";
+
 #[derive(Clone, PartialEq)]
 enum Note {
     None,
@@ -36,19 +39,19 @@ enum Note {
 #[function_component(CrmSettings)]
 pub fn crm_settings() -> Html {
     let form = use_state(|| Form { token_auth: true, queue: "General".into(), ..Form::default() });
-    let connected = use_state(|| None::<serde_json::Value>);
+    let connected = use_state(|| None::<PublicConfig>);
     let note = use_state(|| Note::None);
-    let queue = use_state(|| None::<serde_json::Value>);
+    let queue = use_state(|| None::<String>);
     let refresh = {
         let (connected, queue) = (connected.clone(), queue.clone());
         move || {
             let (connected, queue) = (connected.clone(), queue.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(v) = chrome::send_json(&json!({ "kind": "crm_config" })).await {
-                    connected.set(v.get("config").filter(|c| !c.is_null()).cloned());
+                if let Ok(Response::CrmConfig { config }) = chrome::ask(PanelRequest::CrmConfig).await {
+                    connected.set(config);
                 }
-                if let Ok(v) = chrome::send_json(&json!({ "kind": "crm_status" })).await {
-                    queue.set(Some(v));
+                if let Ok(Response::CrmStatus { summary, .. }) = chrome::ask(PanelRequest::CrmStatus).await {
+                    queue.set(summary);
                 }
             });
         }
@@ -100,13 +103,13 @@ pub fn crm_settings() -> Html {
                     return note.set(Note::Bad(format!("Access to {origin} was not allowed, so Tactful can't reach the CRM.")));
                 }
                 note.set(Note::Busy("Testing the connection…".into()));
-                let cfg = serde_json::to_value(&config).unwrap_or_default();
-                match chrome::send_json(&json!({ "kind": "crm_test", "config": cfg })).await {
-                    Ok(v) if v["ok"] == true => {}
-                    Ok(v) => return note.set(Note::Bad(v["message"].as_str().unwrap_or("The connection failed.").to_string())),
+                match chrome::ask(PanelRequest::CrmTest { config: Some(config.clone()) }).await {
+                    Ok(Response::CrmTest { ok: true, .. }) => {}
+                    Ok(Response::CrmTest { message, .. }) => return note.set(Note::Bad(message)),
+                    Ok(_) => return note.set(Note::Bad(UNEXPECTED.into())),
                     Err(m) => return note.set(Note::Bad(m)),
                 }
-                match chrome::send_json(&json!({ "kind": "crm_configure", "config": cfg })).await {
+                match chrome::ask(PanelRequest::CrmConfigure { config: Some(config) }).await {
                     Ok(_) => {
                         note.set(Note::Good("Connected. Replies and hand-offs are now logged in Request Tracker.".into()));
                         refresh();
@@ -122,9 +125,10 @@ pub fn crm_settings() -> Html {
             let note = note.clone();
             note.set(Note::Busy("Testing the connection…".into()));
             wasm_bindgen_futures::spawn_local(async move {
-                match chrome::send_json(&json!({ "kind": "crm_test" })).await {
-                    Ok(v) if v["ok"] == true => note.set(Note::Good(v["message"].as_str().unwrap_or("Connected.").to_string())),
-                    Ok(v) => note.set(Note::Bad(v["message"].as_str().unwrap_or("The connection failed.").to_string())),
+                match chrome::ask(PanelRequest::CrmTest { config: None }).await {
+                    Ok(Response::CrmTest { ok: true, message }) => note.set(Note::Good(message)),
+                    Ok(Response::CrmTest { message, .. }) => note.set(Note::Bad(message)),
+                    Ok(_) => note.set(Note::Bad(UNEXPECTED.into())),
                     Err(m) => note.set(Note::Bad(m)),
                 }
             });
@@ -135,7 +139,7 @@ pub fn crm_settings() -> Html {
         Callback::from(move |_| {
             let (note, refresh) = (note.clone(), refresh.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match chrome::send_json(&json!({ "kind": "crm_configure", "config": null })).await {
+                match chrome::ask(PanelRequest::CrmConfigure { config: None }).await {
                     Ok(_) => {
                         note.set(Note::Good("Disconnected; the local CRM keeps working.".into()));
                         refresh();
@@ -146,13 +150,13 @@ pub fn crm_settings() -> Html {
         })
     };
     let f = (*form).clone();
-    let status_line = queue.as_ref().and_then(|q| q["summary"].as_str().map(String::from));
+    let status_line = (*queue).clone();
     html! {
       <section class="crm" aria-labelledby="crm-title">
         <h2 id="crm-title">{ "CRM" }</h2>
         if let Some(c) = &*connected {
-            <p id="crm-connected">{ format!("Connected to {} at {}", c["name"].as_str().unwrap_or(""), c["url"].as_str().unwrap_or("")) }
-              if let Some(u) = c["user"].as_str() { { format!(" as {u}") } }
+            <p id="crm-connected">{ format!("Connected to {} at {}", c.name, c.url) }
+              if let Some(u) = &c.user { { format!(" as {u}") } }
               { "." }</p>
             <button type="button" id="crm-test" onclick={on_test}>{ "Test connection" }</button>
             <button type="button" id="crm-disconnect" onclick={on_disconnect}>{ "Disconnect" }</button>
@@ -212,15 +216,16 @@ pub fn privacy_requests() -> Html {
         Callback::from(move |_| {
             let (n, v, note) = ((*network).clone(), (*value).clone(), note.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match chrome::send_json(&json!({ "kind": "crm_customer_export", "network": n, "value": v })).await {
-                    Ok(r) => {
-                        let text = serde_json::to_string_pretty(&r["snapshot"]).unwrap_or_default();
-                        let count = r["snapshot"]["interactions"].as_array().map_or(0, Vec::len);
+                match chrome::ask(PanelRequest::CrmCustomerExport { network: n.clone(), value: v.clone() }).await {
+                    Ok(Response::CrmCustomerExport { snapshot }) => {
+                        let text = serde_json::to_string_pretty(&snapshot).unwrap_or_default();
+                        let count = snapshot.interactions.len();
                         match download(&format!("tactful-customer-{n}-{}.json", v.trim_start_matches('@')), &text) {
                             Ok(()) => note.set(Note::Good(format!("Exported the customer's record and {count} interactions."))),
                             Err(m) => note.set(Note::Bad(m)),
                         }
                     }
+                    Ok(_) => note.set(Note::Bad(UNEXPECTED.into())),
                     Err(m) => note.set(Note::Bad(m)),
                 }
             });
@@ -237,8 +242,9 @@ pub fn privacy_requests() -> Html {
             armed.set(false);
             let (n, v, note) = ((*network).clone(), (*value).clone(), note.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match chrome::send_json(&json!({ "kind": "crm_customer_delete", "network": n, "value": v })).await {
-                    Ok(r) => note.set(Note::Good(format!("Deleted the customer and {} interactions from the local CRM.", r["interactions"].as_u64().unwrap_or(0)))),
+                match chrome::ask(PanelRequest::CrmCustomerDelete { network: n, value: v }).await {
+                    Ok(Response::CrmCustomerDeleted { interactions }) => note.set(Note::Good(format!("Deleted the customer and {interactions} interactions from the local CRM."))),
+                    Ok(_) => note.set(Note::Bad(UNEXPECTED.into())),
                     Err(m) => note.set(Note::Bad(m)),
                 }
             });
@@ -291,15 +297,15 @@ pub fn local_store() -> Html {
         Callback::from(move |_| {
             let note = note.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match chrome::send_json(&json!({ "kind": "crm_export" })).await {
-                    Ok(r) => {
-                        let s = &r["snapshot"];
-                        let text = serde_json::to_string(s).unwrap_or_default();
+                match chrome::ask(PanelRequest::CrmExport).await {
+                    Ok(Response::CrmExport { snapshot: s }) => {
+                        let text = serde_json::to_string(&s).unwrap_or_default();
                         match download("tactful-crm.json", &text) {
-                            Ok(()) => note.set(Note::Good(format!("Exported {} customers and {} interactions.", s["customers"].as_array().map_or(0, Vec::len), s["interactions"].as_array().map_or(0, Vec::len)))),
+                            Ok(()) => note.set(Note::Good(format!("Exported {} customers and {} interactions.", s.customers.len(), s.interactions.len()))),
                             Err(m) => note.set(Note::Bad(m)),
                         }
                     }
+                    Ok(_) => note.set(Note::Bad(UNEXPECTED.into())),
                     Err(m) => note.set(Note::Bad(m)),
                 }
             });
@@ -319,8 +325,9 @@ pub fn local_store() -> Html {
                     Err(e) => return note.set(Note::Bad(format!("That file is not a Tactful CRM export (line {}: {e}); nothing was imported.", e.line()))),
                 };
                 note.set(Note::Busy("Checking and importing…".into()));
-                match chrome::send_json(&json!({ "kind": "crm_import", "snapshot": snapshot })).await {
-                    Ok(r) => note.set(Note::Good(format!("Imported {} customers and {} interactions; they replace what was here.", r["customers"], r["interactions"]))),
+                match chrome::ask(PanelRequest::CrmImport { snapshot }).await {
+                    Ok(Response::CrmImported { customers, interactions }) => note.set(Note::Good(format!("Imported {customers} customers and {interactions} interactions; they replace what was here."))),
+                    Ok(_) => note.set(Note::Bad(UNEXPECTED.into())),
                     Err(m) => note.set(Note::Bad(m)),
                 }
             });

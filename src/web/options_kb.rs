@@ -3,7 +3,7 @@
 //! file is read, checked and indexed. The page stays responsive: the work is in the worker.
 
 use super::chrome;
-use serde_json::json;
+use crate::core::protocol::{PanelRequest, Response};
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -15,10 +15,15 @@ enum State {
 }
 
 async fn status_line() -> String {
-    match chrome::send_json(&json!({ "kind": "kb_status" })).await {
-        Ok(v) => format!("The knowledge base has {} entries ({} imported by your team).", v["total"], v["imported"]),
+    match chrome::ask(PanelRequest::KbStatus).await {
+        Ok(Response::KbStatus { total, imported, .. }) => format!("The knowledge base has {total} entries ({imported} imported by your team)."),
+        Ok(_) => unexpected(),
         Err(e) => e,
     }
+}
+
+fn unexpected() -> String {
+    "Tactful's background worker gave an unexpected answer.".into()
 }
 
 /// Bytes per message: a big file goes to the worker in pieces this size, so the page
@@ -67,33 +72,30 @@ pub fn kb_import() -> Html {
                 let lines = text.lines().count();
                 let parts = split_parts(&text, PART_BYTES);
                 let upload = (js_sys::Date::now() as u64 % u32::MAX as u64) as u32;
-                let mut answer = Err("The file was empty.".to_string());
+                let mut answer: Result<Response, String> = Err("The file was empty.".to_string());
                 for (i, part) in parts.iter().enumerate() {
                     if i + 1 == parts.len() {
                         state.set(State::Busy(format!("Checking and indexing {name}: {lines} lines…")));
                     } else {
                         state.set(State::Busy(format!("Sending {name} to Tactful: {}%…", i * 100 / parts.len())));
                     }
-                    answer = chrome::send_json(&json!({ "kind": "import_kb_part", "upload": upload, "part": i, "parts": parts.len(), "text": part })).await;
+                    answer = chrome::ask(PanelRequest::ImportKbPart { upload, part: i as u32, parts: parts.len() as u32, text: part.to_string() }).await;
                     if answer.is_err() {
                         break;
                     }
                 }
                 match answer {
-                    Ok(v) => {
-                        let n = v["added"].as_u64().unwrap_or(0) + v["updated"].as_u64().unwrap_or(0);
+                    Ok(Response::KbImported { added, updated, total, indexing, .. }) => {
                         // A large file is indexed in slices in the worker: show how far.
-                        if v["indexing"].as_bool() == Some(true) {
-                            loop {
-                                let Ok(st) = chrome::send_json(&json!({ "kind": "kb_status" })).await else { break };
-                                let Some(p) = st.get("indexing").filter(|p| !p.is_null()) else { break };
-                                let (done, total) = (p["done"].as_u64().unwrap_or(0), p["total"].as_u64().unwrap_or(1).max(1));
-                                state.set(State::Busy(format!("Indexing {name} for suggestions: {}%…", done * 100 / total)));
+                        if indexing {
+                            while let Ok(Response::KbStatus { indexing: Some(p), .. }) = chrome::ask(PanelRequest::KbStatus).await {
+                                state.set(State::Busy(format!("Indexing {name} for suggestions: {}%…", p.done * 100 / p.total.max(1))));
                                 chrome::sleep(250).await;
                             }
                         }
-                        state.set(State::Done(format!("Imported {n} entries from {name} ({} new, {} updated); the knowledge base now has {}.", v["added"], v["updated"], v["total"])));
+                        state.set(State::Done(format!("Imported {} entries from {name} ({added} new, {updated} updated); the knowledge base now has {total}.", added + updated)));
                     }
+                    Ok(_) => state.set(State::Failed(unexpected())),
                     Err(m) => state.set(State::Failed(m)),
                 }
             });
@@ -104,11 +106,12 @@ pub fn kb_import() -> Html {
         Callback::from(move |_| {
             let state = state.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match chrome::send_json(&json!({ "kind": "export_kb", "format": format })).await {
-                    Ok(v) => match super::options_crm::download(&format!("tactful-knowledge-base.{format}"), v["text"].as_str().unwrap_or("")) {
-                        Ok(()) => state.set(State::Done(format!("Exported {} entries as {}.", v["entries"], format.to_uppercase()))),
+                match chrome::ask(PanelRequest::ExportKb { format: format.into() }).await {
+                    Ok(Response::KbExport { text, entries, .. }) => match super::options_crm::download(&format!("tactful-knowledge-base.{format}"), &text) {
+                        Ok(()) => state.set(State::Done(format!("Exported {entries} entries as {}.", format.to_uppercase()))),
                         Err(m) => state.set(State::Failed(m)),
                     },
+                    Ok(_) => state.set(State::Failed(unexpected())),
                     Err(m) => state.set(State::Failed(m)),
                 }
             });

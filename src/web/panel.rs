@@ -5,9 +5,7 @@ use crate::core::clock;
 use crate::core::crm::card::CardView;
 use crate::core::display;
 use crate::core::overlay::{LayoutStatus, Theme};
-use crate::core::posts::Post;
-use crate::core::protocol::{PageSnapshot, Request, Response, Worker};
-use crate::core::triage::TriageReport;
+use crate::core::protocol::{PanelRequest, QueueView, RefusedWrite, Response};
 use gloo::timers::callback::Interval;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -33,9 +31,8 @@ fn history(props: &HistoryProps) -> Html {
             let (shown, key) = (shown.clone(), key.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let Some(tab_id) = target_tab().await else { return shown.set(Some(Err("No tab is active.".into()))) };
-                shown.set(Some(match chrome::send(&Request::CustomerHistory { tab_id, post_key: key }).await {
+                shown.set(Some(match chrome::ask(PanelRequest::CustomerHistory { tab_id, post_key: key }).await {
                     Ok(Response::CustomerCard { card, .. }) => Ok(card),
-                    Ok(Response::Error { message }) => Err(message),
                     Ok(_) => Err("Tactful's background worker gave an unexpected answer.".into()),
                     Err(e) => Err(e),
                 }));
@@ -76,89 +73,87 @@ fn history(props: &HistoryProps) -> Html {
     }
 }
 
+/// What the panel shows of the connected CRM's queue.
+#[derive(Clone, PartialEq)]
+struct CrmQueueState {
+    name: String,
+    summary: Option<String>,
+    waiting: usize,
+    failed: Vec<RefusedWrite>,
+    last_error: Option<String>,
+}
+
+fn crm_queue_state(r: Result<Response, String>) -> Option<Option<CrmQueueState>> {
+    match r {
+        Ok(Response::CrmStatus { connected: false, .. }) => Some(None),
+        Ok(Response::CrmStatus { name, summary, waiting, failed, last_error, .. }) => Some(Some(CrmQueueState { name: name.unwrap_or_else(|| "the CRM".into()), summary, waiting, failed, last_error })),
+        _ => None,
+    }
+}
+
 /// What waits to be sent to the connected CRM, and what it refused (with discard/retry).
 #[function_component(CrmQueue)]
 fn crm_queue() -> Html {
-    let status = use_state(|| None::<serde_json::Value>);
-    {
+    let status = use_state(|| None::<CrmQueueState>);
+    let ask = {
         let status = status.clone();
+        move |req: PanelRequest| {
+            let status = status.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(s) = crm_queue_state(chrome::ask(req).await) {
+                    status.set(s);
+                }
+            });
+        }
+    };
+    {
+        let ask = ask.clone();
         use_effect_with((), move |_| {
-            let poll = move || {
-                let status = status.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(v) = chrome::send_json(&serde_json::json!({ "kind": "crm_status" })).await {
-                        status.set(Some(v));
-                    }
-                });
-            };
-            poll();
-            let timer = Interval::new(REFRESH_MS, poll);
+            ask(PanelRequest::CrmStatus);
+            let timer = Interval::new(CRM_REFRESH_MS, move || ask(PanelRequest::CrmStatus));
             move || drop(timer)
         });
     }
     let Some(s) = &*status else { return html! {} };
-    if s["connected"] != true {
-        return html! {};
-    }
     let act = |seq: u64, retry: bool| {
-        let status = status.clone();
-        Callback::from(move |_| {
-            let status = status.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(v) = chrome::send_json(&serde_json::json!({ "kind": "crm_resolve", "seq": seq, "retry": retry })).await {
-                    status.set(Some(v));
-                }
-            });
-        })
+        let ask = ask.clone();
+        Callback::from(move |_| ask(PanelRequest::CrmResolve { seq, retry }))
     };
     let send_now = {
-        let status = status.clone();
-        Callback::from(move |_| {
-            let status = status.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(v) = chrome::send_json(&serde_json::json!({ "kind": "crm_send_now" })).await {
-                    status.set(Some(v));
-                }
-            });
-        })
+        let ask = ask.clone();
+        Callback::from(move |_| ask(PanelRequest::CrmSendNow))
     };
-    let waiting = s["waiting"].as_u64().unwrap_or(0) > 0;
     html! {
       <section class="crm-queue" aria-label="CRM">
-        <p id="crm-summary" role="status">{ s["summary"].as_str().map_or_else(|| format!("All changes sent to {}.", s["name"].as_str().unwrap_or("the CRM")), String::from) }</p>
-        if let Some(e) = s["last_error"].as_str() { <p class="muted">{ e.to_string() }</p> }
-        if waiting { <button type="button" id="crm-send-now" onclick={send_now}>{ "Send now" }</button> }
+        <p id="crm-summary" role="status">{ s.summary.clone().unwrap_or_else(|| format!("All changes sent to {}.", s.name)) }</p>
+        if let Some(e) = &s.last_error { <p class="muted">{ e.clone() }</p> }
+        if s.waiting > 0 { <button type="button" id="crm-send-now" onclick={send_now}>{ "Send now" }</button> }
         <ul class="failed">
-          { for s["failed"].as_array().into_iter().flatten().map(|f| {
-              let seq = f["seq"].as_u64().unwrap_or(0);
-              html! { <li class="error">
-                <span>{ format!("{}: {}", f["what"].as_str().unwrap_or(""), f["why"].as_str().unwrap_or("")) }</span>
-                <button type="button" onclick={act(seq, true)}>{ "Retry" }</button>
-                <button type="button" onclick={act(seq, false)}>{ "Discard" }</button>
-              </li> }
-          }) }
+          { for s.failed.iter().map(|f| html! { <li class="error">
+                <span>{ format!("{}: {}", f.what, f.why) }</span>
+                <button type="button" onclick={act(f.seq, true)}>{ "Retry" }</button>
+                <button type="button" onclick={act(f.seq, false)}>{ "Discard" }</button>
+              </li> }) }
         </ul>
       </section>
     }
 }
 
-/// The tab's posts as the queue: unanswered customer posts by priority, then the rest
-/// (answered posts and the brand's own) in page order.
-fn ordered(page: &PageSnapshot) -> Vec<(&Post, Option<&TriageReport>)> {
-    let queue = Worker::queue(page);
-    let mut out: Vec<(&Post, Option<&TriageReport>)> = queue.iter().map(|&(p, t)| (p, Some(t))).collect();
-    out.extend(page.posts.iter().filter(|p| !queue.iter().any(|(q, _)| q.key == p.key)).map(|p| (p, None)));
-    out
-}
+/// How often the CRM queue is asked for while the panel is open (writes are delivered
+/// and retried without any tab's list changing).
+const CRM_REFRESH_MS: u32 = 1_500;
 
-/// How often the panel refreshes while open (posts arrive as the agent scrolls).
-const REFRESH_MS: u32 = 1_500;
+/// The worker tells the panel when a tab's list changes; besides that it asks this
+/// often (an unchanged list costs one small answer), so ages move on and a missed
+/// notice is made good.
+const REFRESH_MS: u32 = 30_000;
 
 #[derive(Clone, PartialEq)]
 enum Load {
     Loading,
     NoTab,
-    Page(Option<PageSnapshot>),
+    /// The tab's list and its version, or none when Tactful read nothing there.
+    Page(Option<(u64, QueueView)>),
     Failed(String),
 }
 
@@ -172,29 +167,47 @@ async fn target_tab() -> Option<i64> {
     }
 }
 
-async fn load() -> Load {
-    let Some(tab_id) = target_tab().await else { return Load::NoTab };
-    match chrome::send(&Request::PagePosts { tab_id }).await {
-        Ok(Response::PagePosts { page }) => Load::Page(page),
-        Ok(Response::Error { message }) => Load::Failed(message),
-        Ok(_) => Load::Failed("Tactful's background worker gave an unexpected answer.".into()),
-        Err(e) => Load::Failed(e),
+/// The tab's list, unless the version the panel shows (`known`) is still current (None).
+async fn load(known: Option<u64>) -> Option<Load> {
+    let Some(tab_id) = target_tab().await else { return Some(Load::NoTab) };
+    match chrome::ask(PanelRequest::Queue { tab_id, known }).await {
+        Ok(Response::Queue { changed: false, .. }) => None,
+        Ok(Response::Queue { version, view, .. }) => Some(Load::Page(view.map(|v| (version, v)))),
+        Ok(_) => Some(Load::Failed("Tactful's background worker gave an unexpected answer.".into())),
+        Err(e) => Some(Load::Failed(e)),
     }
 }
 
 #[function_component(Panel)]
 fn panel() -> Html {
     let state = use_state(|| Load::Loading);
+    // The version shown, read by the refresh closure (a state handle in it would be stale).
+    let shown = use_mut_ref(|| None::<u64>);
     {
         let state = state.clone();
         use_effect_with((), move |_| {
             let refresh = move || {
-                let state = state.clone();
-                wasm_bindgen_futures::spawn_local(async move { state.set(load().await) });
+                let (state, shown) = (state.clone(), shown.clone());
+                let known = *shown.borrow();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Some(fresh) = load(known).await {
+                        *shown.borrow_mut() = match &fresh {
+                            Load::Page(Some((v, _))) => Some(*v),
+                            Load::Page(None) => Some(0),
+                            _ => None,
+                        };
+                        state.set(fresh);
+                    }
+                });
             };
             refresh();
+            let on_change = refresh.clone();
+            let listening = chrome::on_notice(move |crate::core::protocol::Notice::QueueChanged { .. }| on_change());
             let interval = Interval::new(REFRESH_MS, refresh);
-            move || drop(interval)
+            move || {
+                drop(interval);
+                drop(listening);
+            }
         });
     }
     // Arrow keys move between posts; Tab still works as usual.
@@ -212,7 +225,7 @@ fn panel() -> Html {
         }
     });
     let theme = match &*state {
-        Load::Page(Some(p)) if p.theme == Theme::Dark => "dark",
+        Load::Page(Some((_, p))) if p.theme == Theme::Dark => "dark",
         _ => "light",
     };
     let body = match &*state {
@@ -222,24 +235,25 @@ fn panel() -> Html {
         Load::Page(None) => html! {
             <p class="muted">{ "Open a post on X, Facebook, Instagram, LinkedIn, Reddit or YouTube; Tactful lists what it reads here." }</p>
         },
-        Load::Page(Some(page)) => {
+        Load::Page(Some((_, page))) => {
             let now = js_sys::Date::now() as i64;
             html! {
                 <>
-                  <h2>{ format!("{} · {} posts", page.site_name, page.posts.len()) }</h2>
+                  <h2>{ format!("{} · {} posts", page.site_name, page.rows.len()) }</h2>
                   if let LayoutStatus::Unreadable { message } = &page.status {
                       <p class="error" role="alert">{ message.clone() }</p>
                   }
                   <ol class="posts" aria-label="Posts on this page, most urgent first" onkeydown={onkeydown}>
-                    { for ordered(page).into_iter().map(|(p, t)| html! {
-                        <li tabindex="0" class={classes!("post", p.is_brand.then_some("brand"), page.handled.contains(&p.key).then_some("answered"))}>
+                    // Keyed by post: when the order changes, an expanded history moves with its post.
+                    { for page.rows.iter().map(|row| { let (p, t) = (&row.post, row.triage.as_ref()); html! {
+                        <li key={p.key.clone()} tabindex="0" class={classes!("post", p.is_brand.then_some("brand"), row.answered.then_some("answered"))}>
                           if let Some(t) = t {
                               <p class={classes!("triage", t.urgent.then_some("urgent"))} aria-label={format!("Priority {} of 100: {}", t.priority, t.why)}>
                                 <span class="priority">{ t.priority }</span>
                                 <span class="why">{ t.why.clone() }</span>
                               </p>
                           }
-                          if page.handled.contains(&p.key) { <span class="badge">{ "Answered" }</span> }
+                          if row.answered { <span class="badge">{ "Answered" }</span> }
                           <div class="who">
                             <bdi class="name">{ display::clean(&p.author_name, 60) }</bdi>
                             if let Some(h) = &p.handle { <span class="handle">{ format!("@{h}") }</span> }
@@ -252,7 +266,7 @@ fn panel() -> Html {
                           }
                           if !p.is_brand && p.handle.is_some() { <History post_key={p.key.clone()} /> }
                         </li>
-                    }) }
+                    } }) }
                   </ol>
                 </>
             }

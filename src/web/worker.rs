@@ -1,66 +1,222 @@
-//! Service-worker entry points: `background.js` loads the wasm and forwards every
-//! runtime message here with the sender as Chrome reported it.
+//! Service-worker entry points: `background.js` loads the wasm, hands over the browser's
+//! I/O once (`worker_start`'s `io` object) and forwards every runtime message to
+//! `worker_handle` with the sender as Chrome reported it. What comes back is the core's
+//! answer, sent on as is.
 
 use super::chrome::to_js;
-use crate::core::protocol::{Request, Response, Sender, Worker};
+use super::crm::JsHttp;
+use crate::core::crm::card::CardView;
+use crate::core::crm::config::CrmConfig;
+use crate::core::crm::local::Snapshot;
+use crate::core::crm::outbox::Outbox;
+use crate::core::crm::{CustomerRef, WriteOp};
+use crate::core::protocol::{kinds, DecodeAs, ProtocolError, Request, Response, Sender};
 use crate::core::settings::Settings;
+use crate::core::worker::serve::{serve, Io};
+use crate::core::worker::Worker;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 thread_local! {
-    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+    /// The one worker; leaked so an answer waiting on I/O can hold it across awaits
+    /// (it is borrowed only between them).
+    static WORKER: &'static RefCell<Worker> = Box::leak(Box::new(RefCell::new(Worker::default())));
+    /// The browser's I/O, as background.js handed it over.
+    static IO: RefCell<Option<JsIo>> = const { RefCell::new(None) };
 }
 
-/// Starts the worker with stored settings (`undefined` for defaults) and the time the
-/// wasm took to load, in ms. Bad stored settings fall back to defaults rather than
-/// leaving the agent without Tactful.
+/// Starts the worker with stored settings (`undefined` for defaults), the time the wasm
+/// took to load in ms, the team's imported knowledge base, learned picks, the connected
+/// CRM's settings, and `io`: the browser functions `JsIo` calls. Bad stored settings
+/// fall back to defaults rather than leaving the agent without Tactful.
 #[wasm_bindgen]
-pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, feedback: JsValue) {
-    let settings = serde_wasm_bindgen::from_value::<Settings>(settings)
-        .ok()
-        .and_then(|s| s.validated().ok())
-        .unwrap_or_default();
-    WORKER.with(|w| {
-        let mut w = w.borrow_mut();
-        *w = Worker::new(settings);
-        w.started_ms = started_ms;
-        // The team's imported entries, kept by the glue; unreadable ones are skipped
-        // rather than leaving the agent without suggestions.
-        if let Ok(f) = serde_wasm_bindgen::from_value::<crate::core::kb::search::Feedback>(feedback) {
-            w.restore_feedback(f);
+pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, feedback: JsValue, crm: JsValue, io: JsValue) {
+    let settings = serde_wasm_bindgen::from_value::<Settings>(settings).ok().and_then(|s| s.validated().ok()).unwrap_or_default();
+    let worker = WORKER.with(|w| *w);
+    let mut w = worker.borrow_mut();
+    *w = Worker::new(settings);
+    w.started_ms = started_ms;
+    // Unreadable stored values are skipped rather than leaving the agent without suggestions.
+    if let Ok(f) = serde_wasm_bindgen::from_value::<crate::core::kb::search::Feedback>(feedback) {
+        w.restore_feedback(f);
+    }
+    if let Ok(entries) = serde_wasm_bindgen::from_value::<Vec<crate::core::kb::Entry>>(imported_kb) {
+        if !entries.is_empty() {
+            w.add_to_kb(entries);
         }
-        if let Ok(entries) = serde_wasm_bindgen::from_value::<Vec<crate::core::kb::Entry>>(imported_kb) {
-            if !entries.is_empty() {
-                w.add_to_kb(entries);
+    }
+    w.crm = serde_wasm_bindgen::from_value::<Option<CrmConfig>>(crm).ok().flatten().and_then(|c| c.validated().ok());
+    let fetch = js_sys::Reflect::get(&io, &"fetch".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()).unwrap_or_else(|| js_sys::Function::new_no_args("return Promise.reject({kind: 'unknown', detail: 'no fetch'})"));
+    IO.with(|slot| *slot.borrow_mut() = Some(JsIo { io, http: JsHttp(fetch) }));
+}
+
+struct JsDecode(JsValue);
+
+impl DecodeAs for JsDecode {
+    fn into<T: DeserializeOwned>(self) -> Result<T, String> {
+        // serde_wasm_bindgen prefixes its messages with "Error: ".
+        serde_wasm_bindgen::from_value(self.0).map_err(|e| e.to_string().trim_start_matches("Error: ").to_string())
+    }
+}
+
+/// Answers one message (a Promise of the answer). `sender` is `{from: "content_script",
+/// tab_id, url}` or `{from: "extension_page"}`, built by background.js from Chrome's
+/// MessageSender.
+#[wasm_bindgen]
+pub async fn worker_handle(request: JsValue, sender: JsValue, now_ms: f64) -> JsValue {
+    let kind = js_sys::Reflect::get(&request, &"kind".into()).ok().and_then(|k| k.as_string());
+    let decoded = match kind {
+        Some(kind) => Request::decode(&kind, JsDecode(request)),
+        None => Err(ProtocolError::NoKind),
+    };
+    let sender = serde_wasm_bindgen::from_value::<Sender>(sender).map_err(|e| ProtocolError::UnknownSender(e.to_string()));
+    let response = match (decoded, sender) {
+        (Ok(req), Ok(sender)) => {
+            let worker = WORKER.with(|w| *w);
+            match IO.with(|io| io.borrow().clone()) {
+                Some(io) => serve(worker, &io, req, &sender, now_ms as i64).await,
+                None => Response::Error { message: "Tactful is still starting; try again in a moment.".into() },
             }
         }
-    });
-}
-
-/// Answers one message. `sender` is `{from: "content_script", tab_id, url}` or
-/// `{from: "extension_page"}`, built by background.js from Chrome's MessageSender.
-#[wasm_bindgen]
-pub fn worker_handle(request: JsValue, sender: JsValue, now_ms: f64) -> JsValue {
-    let response = match (serde_wasm_bindgen::from_value::<Request>(request), serde_wasm_bindgen::from_value::<Sender>(sender)) {
-        (Ok(req), Ok(sender)) => WORKER.with(|w| w.borrow_mut().handle(req, &sender, now_ms as i64)),
-        (Err(e), _) => Response::Error { message: format!("Tactful received a message it doesn't understand: {e}") },
-        (_, Err(e)) => Response::Error { message: format!("Tactful couldn't tell who sent a message: {e}") },
+        (Err(e), _) | (_, Err(e)) => Response::error(e),
     };
     to_js(&response).unwrap_or_else(|e| JsValue::from_str(&e))
+}
+
+/// Every message kind by tier and every answer's kind (tests check the JS side against it).
+#[wasm_bindgen]
+pub fn protocol_kinds() -> JsValue {
+    to_js(kinds()).unwrap_or(JsValue::NULL)
 }
 
 /// Indexes up to `budget` more entries of a newly imported knowledge base (the glue
 /// calls it between messages until it returns null): `{done, total}`.
 #[wasm_bindgen]
 pub fn worker_index_step(budget: u32) -> JsValue {
-    match WORKER.with(|w| w.borrow_mut().index_step(budget as usize)) {
+    let worker = WORKER.with(|w| *w);
+    let step = worker.borrow_mut().index_step(budget as usize);
+    match step {
         Some(p) => to_js(&p).unwrap_or(JsValue::NULL),
         None => JsValue::NULL,
     }
 }
 
+/// What the extension's pages should be told since the last call (`[{kind:
+/// "queue_changed", tab_id, version}]`); background.js sends each on.
+#[wasm_bindgen]
+pub fn worker_notices() -> JsValue {
+    let worker = WORKER.with(|w| *w);
+    let notices = worker.borrow_mut().notices();
+    to_js(&notices).unwrap_or(JsValue::NULL)
+}
+
 /// Forgets what a closed tab showed.
 #[wasm_bindgen]
 pub fn worker_forget_tab(tab_id: f64) {
-    WORKER.with(|w| w.borrow_mut().forget_tab(tab_id as i64));
+    let worker = WORKER.with(|w| *w);
+    worker.borrow_mut().forget_tab(tab_id as i64);
+}
+
+use wasm_bindgen::JsCast;
+
+/// The browser's I/O: each method calls the function of that name on the object
+/// background.js handed over, and waits for its promise.
+#[derive(Clone)]
+struct JsIo {
+    io: JsValue,
+    http: JsHttp,
+}
+
+/// Words from a rejected promise.
+fn words(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+impl JsIo {
+    async fn call(&self, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
+        let f = js_sys::Reflect::get(&self.io, &name.into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()).ok_or_else(|| format!("the browser glue has no {name}"))?;
+        let args: js_sys::Array = args.iter().collect();
+        let promise = f.apply(&self.io, &args).map_err(words)?;
+        JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(words)
+    }
+
+    async fn call_as<T: DeserializeOwned>(&self, name: &str, args: &[JsValue]) -> Result<T, String> {
+        let v = self.call(name, args).await?;
+        serde_wasm_bindgen::from_value(v).map_err(|e| format!("the browser glue's {name} gave something unreadable: {e}"))
+    }
+}
+
+fn js<T: Serialize + ?Sized>(v: &T) -> JsValue {
+    to_js(v).unwrap_or(JsValue::NULL)
+}
+
+impl Io for JsIo {
+    type Http = JsHttp;
+    fn http(&self) -> &JsHttp {
+        &self.http
+    }
+    async fn open_tab(&self, url: &str, opener: i64) -> Result<(), String> {
+        self.call("openTab", &[url.into(), (opener as f64).into()]).await.map(drop)
+    }
+    async fn open_panel(&self, tab_id: i64) -> Result<(), String> {
+        self.call("openPanel", &[(tab_id as f64).into()]).await.map(drop)
+    }
+    async fn save_settings(&self, settings: &Settings) -> Result<(), String> {
+        self.call("saveSettings", &[js(settings)]).await.map(drop)
+    }
+    async fn keep(&self, key: &str, value: serde_json::Value) -> Result<(), String> {
+        self.call("keep", &[key.into(), js(&value)]).await.map(drop)
+    }
+    async fn local_cards(&self, whos: &[CustomerRef], now: i64, lines: usize) -> Result<Vec<CardView>, String> {
+        self.call_as("localCards", &[js(whos), (now as f64).into(), (lines as f64).into()]).await
+    }
+    async fn local_apply(&self, ops: &[WriteOp], now: i64) -> Result<Vec<WriteOp>, String> {
+        self.call_as("localApply", &[js(ops), (now as f64).into()]).await
+    }
+    async fn local_export_all(&self) -> Result<Snapshot, String> {
+        self.call_as("localExportAll", &[]).await
+    }
+    async fn local_import_all(&self, snapshot: serde_json::Value) -> Result<(usize, usize), String> {
+        #[derive(serde::Deserialize)]
+        struct Counts {
+            customers: usize,
+            interactions: usize,
+        }
+        let c: Counts = self.call_as("localImportAll", &[js(&snapshot)]).await?;
+        Ok((c.customers, c.interactions))
+    }
+    async fn local_export_customer(&self, network: &str, value: &str) -> Result<Snapshot, String> {
+        self.call_as("localExportCustomer", &[network.into(), value.into()]).await
+    }
+    async fn local_delete_customer(&self, network: &str, value: &str) -> Result<usize, String> {
+        #[derive(serde::Deserialize)]
+        struct Deleted {
+            interactions: usize,
+        }
+        let d: Deleted = self.call_as("localDeleteCustomer", &[network.into(), value.into()]).await?;
+        Ok(d.interactions)
+    }
+    async fn may_reach(&self, origin: &str) -> bool {
+        self.call("mayReach", &[origin.into()]).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    }
+    async fn keep_crm(&self, config: Option<&CrmConfig>) -> Result<(), String> {
+        self.call("keepCrm", &[js(&config)]).await.map(drop)
+    }
+    async fn enqueue(&self, ops: &[WriteOp], now: i64) -> Result<(), String> {
+        self.call("enqueue", &[js(ops), (now as f64).into()]).await.map(drop)
+    }
+    async fn outbox(&self) -> Result<Outbox, String> {
+        self.call_as("outbox", &[]).await
+    }
+    async fn send_now(&self) -> Result<(), String> {
+        self.call("sendNow", &[]).await.map(drop)
+    }
+    async fn resolve(&self, seq: u64, retry: bool) -> Result<(), String> {
+        self.call("resolve", &[(seq as f64).into(), retry.into()]).await.map(drop)
+    }
 }

@@ -479,7 +479,7 @@ const csDomPath = (samples) => `(async () => {
   const tmplArticle = [...document.querySelectorAll('article[data-testid="tweet"]')].find((a) => a.querySelector('a[href="/marco_b"]'));
   const cell = tmplArticle.closest('[data-testid="cellInnerDiv"]');
   const out = { card: [], insertToCard: [], bad: [] };
-  const used = new Set(Array.from(document.querySelectorAll('article[data-testid="tweet"]'), (a) => tactfulShared.postKeyFor(a)));
+  const used = new Set(Array.from(document.querySelectorAll('article[data-testid="tweet"]'), (a) => tactfulProbe.postKeyFor(a)));
   for (const c of samples) {
     const clone = cell.cloneNode(true);
     clone.querySelectorAll('tactful-overlay').forEach((o) => o.remove());
@@ -495,7 +495,7 @@ const csDomPath = (samples) => `(async () => {
     let got = null;
     for (let k = 0; k < 2500 && !got; k++) {
       await new Promise((r) => setTimeout(r, 2));
-      const key = tactfulShared.postKeyFor(art);
+      const key = tactfulProbe.postKeyFor(art);
       if (key && !used.has(key) && __benchLog.has(key)) { got = __benchLog.get(key); used.add(key); }
     }
     if (!got) { out.bad.push(c.handle + ': no card'); continue; }
@@ -594,7 +594,7 @@ async function run({ customers, interactions }, server) {
     console.log(`x.com fixture: page load -> ${special[0].handle}'s card showing "${special[0].count} interactions": ${(t() - tp).toFixed(0)} ms (includes page load and polling every 100 ms)`);
 
     // The fixture's own posts by their real keys (content script's keys).
-    const fixtureKeys = await inContentScript(page, `(async () => { await tactfulShared.profile; return [...document.querySelectorAll('article[data-testid="tweet"]')].map((a) => tactfulShared.postKeyFor(a)); })()`);
+    const fixtureKeys = await inContentScript(page, `(async () => { await tactfulProbe.ready; return [...document.querySelectorAll('article[data-testid="tweet"]')].map((a) => tactfulProbe.postKeyFor(a)); })()`);
     const realKeyTimes = await inContentScript(page, `(async () => {
       const keys = ${JSON.stringify(fixtureKeys)};
       ${CARD1}

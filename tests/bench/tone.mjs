@@ -79,7 +79,7 @@ await waitForOverlays(page, (o) => postCards(o).length >= expected('x').posts.le
 await page.click('div[data-testid="tweetTextarea_0"]');
 await page.keyboard.type('Hi Dana, as I already said calm down, we guarantee a refund by Friday!!', { delay: 20 });
 await page.waitForTimeout(300);
-const k = await inContentScript(page, 'tactfulShared.toneStats.keyToUnderline');
+const k = await inContentScript(page, 'tactfulProbe.toneStats.keyToUnderline');
 const ks = stats(k);
 console.log(`\nkeystroke to underlines drawn (X, Draft.js, ${k.length} checks): median ${ks.median.toFixed(2)} ms, p99 ${ks.p99.toFixed(2)} ms (budget one frame, 16 ms)`);
 await browser.close();

@@ -6,7 +6,7 @@
 // to the team's contact form and no tab opens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, ask, useBrowser } from './harness.mjs';
+import { SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, ask, useBrowser, inContentScript } from './harness.mjs';
 
 let browser, ext;
 
@@ -111,4 +111,64 @@ test('x: the agent can say the customer\'s messages are closed: the reply points
   assert.match(await editorText(page), /^Hi Marco, .*contact us privately at https:\/\/help\.acme\.example\/contact/);
   assert.equal(await chromeTabs(), tabsBefore, 'no composer tab (the notice comes once the hand-off is over)');
   await page.close();
+});
+
+test('instagram: with two open reply boxes and neither tied to the post, Move to private does nothing; Tactful says why and offers to copy the acknowledgement', async () => {
+  const want = expected('instagram');
+  // Marco: a customer no other test moves, and not the last comment (the post's own box
+  // follows that one).
+  const marco = want.posts.find((p) => p.handle === 'marco_bianchi');
+  const card = /marco_bianchi/;
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(siteUrl('instagram')).origin });
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('instagram', 'boxes=2'));
+  await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+  await waitForOverlays(page, (o) => o.some((x) => card.test(x.text) && /interaction|New customer/.test(x.text)));
+  const boxes = () => page.evaluate(() => [...document.querySelectorAll('form textarea[aria-label="Add a comment…"]')].map((t) => t.value));
+  assert.deepEqual(await boxes(), ['', ''], 'two open reply boxes, both empty');
+
+  await clickOverlayButton(page, 'Move to private', 0, { card });
+  const done = await waitForOverlays(page, (o) => /Acknowledgement in the reply box|Can't move|can't tell which reply box/.test(allText(o)));
+  assert.match(allText(done), /Tactful can't tell which reply box on this page belongs to this post, so it did nothing\. Copy the acknowledgement into this post's reply box yourself, or close the other reply boxes and try again\./);
+  assert.deepEqual(await boxes(), ['', ''], 'the acknowledgement went into no reply box');
+  // Nothing was logged or marked: the refusal comes before the composer opens and the log.
+  const snap = (await ask(ext, { kind: 'crm_export' })).snapshot;
+  assert.equal(snap.interactions.filter((x) => x.kind === 'handoff' && x.permalink === marco.permalink).length, 0, 'no hand-off in the CRM');
+  const marcoCard = done.find((x) => card.test(x.text)).text;
+  assert.doesNotMatch(marcoCard, /Moved to private/, 'the post is not marked moved');
+
+  await clickOverlayButton(page, 'Copy acknowledgement', 0, { card });
+  await waitForOverlays(page, (o) => allText(o).includes("Copied: paste it into this post's reply box."));
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  // The starter knowledge base's acknowledgement (IG gives a username, no first name).
+  assert.equal(clip, "Hi there, sorry about this. We've sent you a private message so we can look into it with your details. Please check your messages.", 'the acknowledgement is on the clipboard');
+  await page.close();
+});
+
+test('youtube: when the core can\'t prepare a hand-off, the agent sees its words as they are', async () => {
+  const card = /@marcob/; // a customer no other test moves
+  const saved = (await ask(ext, { kind: 'get_settings' })).settings;
+  // No fallback contact: YouTube has no private messages, so the core refuses.
+  assert.equal((await ask(ext, { kind: 'save_settings', settings: { ...saved, private_fallback: '' } })).settings.private_fallback, '');
+  try {
+    const want = expected('youtube');
+    const page = await browser.context.newPage();
+    await page.goto(siteUrl('youtube'));
+    await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+    // The core's refusal for this post, asked for directly.
+    const refusal = await inContentScript(page, `(async () => {
+      await tactfulProbe.ready;
+      const post = document.querySelector('a[href="/@marcob"]').closest('ytd-comment-view-model, ytd-comment-renderer');
+      return chrome.runtime.sendMessage({ kind: 'handoff', post_key: tactfulProbe.postKeyFor(post), dms_closed: false });
+    })()`);
+    assert.equal(refusal.kind, 'error');
+    assert.match(refusal.message, /^Can't move this to private: YouTube has no direct messages/);
+    await clickOverlayButton(page, 'Move to private', 0, { card });
+    const done = await waitForOverlays(page, (o) => o.some((x) => card.test(x.text) && x.text.includes(refusal.message)));
+    // Shown once, as the core words it: no second "Can't move to private:" before it.
+    assert.ok(done.find((x) => card.test(x.text)).text.endsWith(` @marcob on youtube ${refusal.message}`), done.find((x) => card.test(x.text)).text);
+    await page.close();
+  } finally {
+    await ask(ext, { kind: 'save_settings', settings: saved });
+  }
 });

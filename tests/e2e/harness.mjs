@@ -155,9 +155,11 @@ export const postCards = (o) => o.filter((x) => !x.notice && !x.tone);
 
 /**
  * Clicks the `nth` button whose text is `label` inside Tactful's closed shadow roots, the
- * way a user would (DevTools finds it; the mouse clicks its centre).
+ * way a user would (DevTools finds it; the mouse clicks its centre). `card` keeps to the
+ * overlays whose text matches it (one post's card).
+ * @param {{ card?: RegExp }} [within]
  */
-export async function clickOverlayButton(page, label, nth = 0) {
+export async function clickOverlayButton(page, label, nth = 0, { card } = {}) {
   const cdp = await page.context().newCDPSession(page);
   let box;
   try {
@@ -165,13 +167,15 @@ export async function clickOverlayButton(page, label, nth = 0) {
     const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
     const found = [];
     const text = (n) => (n.nodeType === 3 ? n.nodeValue : (n.children || []).map(text).join(''));
+    const shown = (n) => (n.shadowRoots || []).map(text).join('');
     const walk = (n, inside) => {
       if (inside && n.nodeName === 'BUTTON' && text(n).trim() === label) found.push(n.nodeId);
       (n.children || []).forEach((c) => walk(c, inside));
-      (n.shadowRoots || []).forEach((c) => walk(c, inside || n.nodeName === 'TACTFUL-OVERLAY'));
+      const enters = !inside && n.nodeName === 'TACTFUL-OVERLAY' && (!card || card.test(shown(n)));
+      (n.shadowRoots || []).forEach((c) => walk(c, inside || enters));
     };
     walk(root, false);
-    if (found.length <= nth) throw new Error(`no button ${JSON.stringify(label)} #${nth} in Tactful's overlay (found ${found.length})`);
+    if (found.length <= nth) throw new Error(`no button ${JSON.stringify(label)} #${nth} in Tactful's overlay${card ? ` matching ${card}` : ''} (found ${found.length})`);
     await cdp.send('DOM.scrollIntoViewIfNeeded', { nodeId: found[nth] });
     const { model } = await cdp.send('DOM.getBoxModel', { nodeId: found[nth] });
     box = model.border;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, suggestionRows, useBrowser } from './harness.mjs';
+import { ROOT, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, suggestionRows, inContentScript, useBrowser } from './harness.mjs';
 
 let browser;
 
@@ -107,3 +107,38 @@ for (const site of SITES) {
     await page.close();
   });
 }
+
+test('instagram: with two open reply boxes and neither tied to the post, a suggestion goes into none; Tactful says why and offers Copy', async () => {
+  const want = expected('instagram');
+  const dana = want.posts.find((p) => !p.is_brand);
+  const card = new RegExp(dana.handle.replace(/\./g, '\\.'));
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(siteUrl('instagram')).origin });
+  const page = await browser.context.newPage();
+  // The post is open over the feed: the feed's comment box (above every post) and the
+  // post's own (after the last comment, so the nearest post to it is another one).
+  await page.goto(siteUrl('instagram', 'boxes=2'));
+  await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+  const boxes = () => page.evaluate((sel) => [...document.querySelectorAll(sel)].map((t) => t.value), editorSelector('instagram'));
+  assert.deepEqual(await boxes(), ['', ''], 'two open reply boxes, both empty');
+
+  // What the first plain suggestion for Dana's comment says, from the worker itself.
+  const first = await inContentScript(page, `(async () => {
+    await tactfulProbe.ready;
+    const post = document.querySelector('div._a9zj a[href="/${dana.handle}/"]').closest('div._a9zj');
+    const r = await chrome.runtime.sendMessage({ kind: 'suggest', post_key: tactfulProbe.postKeyFor(post) });
+    return r.items.find((i) => i.missing.length === 0).text;
+  })()`);
+  await clickOverlayButton(page, 'Suggest replies', 0, { card });
+  await waitForOverlays(page, (o) => o.some((x) => card.test(x.text) && /\bInsert\b/.test(x.text)));
+  await clickOverlayButton(page, 'Insert', 0, { card });
+  const refused = await waitForOverlays(page, (o) => o.some((x) => /can't tell which reply box/.test(x.text)));
+  assert.match(refused.find((x) => /can't tell which reply box/.test(x.text)).text,
+    /Tactful can't tell which reply box on this page belongs to this post, so it inserted nothing\. Copy the reply into this post's reply box yourself, or close the other reply boxes and insert again\./);
+  // Insertion comes before those words: they prove nothing went into either box.
+  assert.deepEqual(await boxes(), ['', ''], 'the reply went into no reply box');
+
+  await clickOverlayButton(page, 'Copy reply', 0, { card });
+  await waitForOverlays(page, (o) => o.some((x) => x.text.includes("Copied: paste it into this post's reply box.")));
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), first, 'the suggested reply is on the clipboard');
+  await page.close();
+});

@@ -11,27 +11,27 @@ let wasm;
 before(async () => {
   wasm = await import(new URL('tactful.js', pkg));
   await wasm.default({ module_or_path: readFileSync(fileURLToPath(new URL('tactful_bg.wasm', pkg))) });
-  wasm.worker_start(undefined, 12.5);
+  wasm.worker_start(undefined, 12.5, [], undefined, null, {});
 });
 
 const tab = { from: 'content_script', tab_id: 3, url: 'https://x.com/maria_l/status/1' };
 
-test('ping reports version and start time', () => {
-  const r = wasm.worker_handle({ kind: 'ping' }, { from: 'extension_page' }, Date.now());
+test('ping reports version and start time', async () => {
+  const r = await wasm.worker_handle({ kind: 'ping' }, { from: 'extension_page' }, Date.now());
   assert.deepEqual(r, { kind: 'pong', version: '0.1.0', started_ms: 12.5 });
 });
 
-test('profile for a content script page comes back as a plain object', () => {
-  const r = wasm.worker_handle({ kind: 'profile_for' }, tab, Date.now());
+test('profile for a content script page comes back as a plain object', async () => {
+  const r = await wasm.worker_handle({ kind: 'profile_for' }, tab, Date.now());
   assert.equal(r.kind, 'profile');
   assert.equal(r.profile.name, 'X');
   assert.equal(r.profile.reply_editor.kind, 'draft');
   assert.equal(typeof r.profile.post.container, 'string');
 });
 
-test('read_page returns cards with UTF-16-safe strings', () => {
+test('read_page returns cards with UTF-16-safe strings', async () => {
   const now = Date.parse('2026-11-23T12:00:00Z');
-  const r = wasm.worker_handle({
+  const r = await wasm.worker_handle({
     kind: 'read_page', background: 'rgb(255, 255, 255)',
     posts: [{ key: 't1', author_name: 'Zoë 👩‍💻\u202E', handle: '/zoe', text: 'hi 😡', time: '2026-11-23T11:13:00Z', permalink: '/zoe/status/9' }],
   }, tab, now);
@@ -44,17 +44,31 @@ test('read_page returns cards with UTF-16-safe strings', () => {
   assert.match(triage.why, /47 min of 60/);
 });
 
-test('malformed messages get a clear error, not a crash', () => {
-  const r = wasm.worker_handle({ kind: 'read_page', posts: 'nope' }, tab, 0);
+test('malformed messages get a clear error, not a crash', async () => {
+  const r = await wasm.worker_handle({ kind: 'read_page', posts: 'nope' }, tab, 0);
   assert.equal(r.kind, 'error');
-  assert.match(r.message, /doesn't understand/);
-  const s = wasm.worker_handle({ kind: 'ping' }, { from: 'somewhere' }, 0);
+  assert.match(r.message, /doesn't understand: invalid type/);
+  const u = await wasm.worker_handle({ kind: 'no_such_thing' }, tab, 0);
+  assert.equal(u.message, 'Tactful received a message it doesn\'t understand: no request is called “no_such_thing”.');
+  const s = await wasm.worker_handle({ kind: 'ping' }, { from: 'somewhere' }, 0);
   assert.match(s.message, /couldn't tell who sent/);
 });
 
-test('stored settings that fail validation fall back to defaults, which name no brand', () => {
-  wasm.worker_start({ brand_handles: { x: '<script>' } }, 1);
-  const r = wasm.worker_handle({ kind: 'get_settings' }, { from: 'extension_page' }, 0);
+test('a request of the wrong tier is refused before it is read', async () => {
+  const r = await wasm.worker_handle({ kind: 'crm_export' }, tab, 0);
+  assert.deepEqual(r, { kind: 'error', message: "This request is only answered for Tactful's own pages." });
+  const p = await wasm.worker_handle({ kind: 'refresh_cards', keys: [] }, { from: 'extension_page' }, 0);
+  assert.deepEqual(p, { kind: 'error', message: "This request is only answered for a web page's content script." });
+});
+
+test('I/O the browser glue lacks is named in the answer, not thrown', async () => {
+  const r = await wasm.worker_handle({ kind: 'crm_export' }, { from: 'extension_page' }, 0);
+  assert.deepEqual(r, { kind: 'error', message: 'the browser glue has no localExportAll' });
+});
+
+test('stored settings that fail validation fall back to defaults, which name no brand', async () => {
+  wasm.worker_start({ brand_handles: { x: '<script>' } }, 1, [], undefined, null, {});
+  const r = await wasm.worker_handle({ kind: 'get_settings' }, { from: 'extension_page' }, 0);
   const { triage, tone, ...rest } = r.settings;
   assert.deepEqual(rest, { brand_handles: {}, agent_name: '', brand_name: '', private_fallback: '' });
   assert.deepEqual(tone.order_patterns, []);

@@ -94,8 +94,17 @@ pub struct Interaction {
     #[serde(default)]
     pub tone_findings: Vec<String>,
     /// Sentiment score in [-1, 1] of the customer's words, when known.
-    #[serde(default)]
+    #[serde(default, serialize_with = "shortest_f32")]
     pub sentiment: Option<f32>,
+}
+
+/// An f32 written as the shortest decimal that reads back as it ("-0.7", not
+/// "-0.699999988079071"): a stored -0.7 exported and imported again stays -0.7.
+fn shortest_f32<S: serde::Serializer>(v: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) => s.serialize_some(&x.to_string().parse::<f64>().unwrap_or(*x as f64)),
+        None => s.serialize_none(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -136,14 +136,37 @@ impl FileEntry {
     }
 }
 
-/// Entries by id, in insertion order.
+/// Entries by id, in insertion order, with an id -> position table so lookups inside
+/// loops (an import's "is this id new?", picks) don't scan the knowledge base.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Entries", into = "Entries")]
 pub struct KnowledgeBase {
+    entries: Vec<Entry>,
+    at: std::collections::HashMap<String, usize>,
+}
+
+/// How a knowledge base is stored: its entries only.
+#[derive(Serialize, Deserialize)]
+struct Entries {
     entries: Vec<Entry>,
 }
 
+impl From<Entries> for KnowledgeBase {
+    fn from(e: Entries) -> KnowledgeBase {
+        let mut kb = KnowledgeBase::default();
+        kb.upsert_all(e.entries);
+        kb
+    }
+}
+
+impl From<KnowledgeBase> for Entries {
+    fn from(kb: KnowledgeBase) -> Entries {
+        Entries { entries: kb.entries }
+    }
+}
+
 impl KnowledgeBase {
-    /// The starter knowledge base shipped with Tactful (the demo brand, Acme).
+    /// The starter knowledge base shipped with Tactful.
     pub fn starter() -> KnowledgeBase {
         let file: KbFile = serde_json::from_str(include_str!("starter_kb.json")).expect("starter_kb.json is checked by tests");
         let mut kb = KnowledgeBase::default();
@@ -156,26 +179,21 @@ impl KnowledgeBase {
     }
 
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
+        self.at.get(id).map(|&i| &self.entries[i])
     }
 
     /// Adds an entry, or replaces the one with the same id in place.
     pub fn upsert(&mut self, entry: Entry) {
-        match self.entries.iter_mut().find(|e| e.id == entry.id) {
-            Some(e) => *e = entry,
-            None => self.entries.push(entry),
-        }
+        self.upsert_all([entry]);
     }
 
-    /// Adds or replaces many entries; one id lookup table, so a 10,000-entry import is
-    /// linear, not a scan of the knowledge base per entry.
+    /// Adds or replaces many entries (linear: one table lookup per entry).
     pub fn upsert_all(&mut self, entries: impl IntoIterator<Item = Entry>) {
-        let mut at: std::collections::HashMap<String, usize> = self.entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
         for e in entries {
-            match at.get(&e.id) {
+            match self.at.get(&e.id) {
                 Some(&i) => self.entries[i] = e,
                 None => {
-                    at.insert(e.id.clone(), self.entries.len());
+                    self.at.insert(e.id.clone(), self.entries.len());
                     self.entries.push(e);
                 }
             }

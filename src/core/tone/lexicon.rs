@@ -1,6 +1,6 @@
 //! The phrase lists (`phrases.json`), parsed once.
 
-use super::words::Phrase;
+use crate::core::text::words::Phrase;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

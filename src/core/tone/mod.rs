@@ -16,16 +16,15 @@
 
 pub mod lexicon;
 pub mod rules;
-pub mod words;
 
 use crate::core::length::{self, LengthCount};
 use crate::core::offsets;
 use crate::core::sentiment::{self, Label};
 use crate::core::sites::{self, SiteId};
+use crate::core::text::words::{self, Word};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
-use words::Word;
 
 /// What a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The phrase lists of `cues.json` (urgency categories and spam), parsed once and indexed
 //! by first word, so scanning a post is one hash lookup per word.
 
-use crate::core::tone::words::{words, Word};
+use crate::core::text::words::{words, Word};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;

@@ -22,24 +22,26 @@
 //! - [`urgency`]: safety, fraud, legal, outage and cancellation cues (`cues.json`), repeat
 //!   posts, reach.
 //! - [`age`]: response-time targets per channel.
-//! - [`priority`]: the weights ([`TriageWeights`]) and the explanation.
+//! - [`weights`]: the points for each signal and the urgency knobs ([`TriageWeights`]).
+//! - [`priority`]: the 0–100 priority from the signals and weights, and its explanation.
 
 pub mod age;
 pub mod cues;
 pub mod intent;
 pub mod priority;
 pub mod urgency;
+pub mod weights;
 
 pub use age::{Age, ResponseTargets};
 pub use intent::Intent;
-pub use priority::TriageWeights;
 pub use urgency::Urgency;
+pub use weights::TriageWeights;
 
 use crate::core::kb::KnowledgeBase;
 use crate::core::pii;
 use crate::core::sentiment::{self, Label, Sentiment};
 use crate::core::sites::SiteId;
-use crate::core::tone::words::words;
+use crate::core::text::words::words;
 use serde::{Deserialize, Serialize};
 
 /// Why triage input or settings were refused.

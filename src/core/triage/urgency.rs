@@ -3,7 +3,7 @@
 //! and from who is saying it (the same author posting again; a large audience).
 
 use super::cues::{Cues, Scan, Strength};
-use super::priority::TriageWeights;
+use super::weights::TriageWeights;
 use serde::{Deserialize, Serialize};
 
 /// An urgency score in [0, 1] with the reasons, in the agent's words.
@@ -36,6 +36,7 @@ pub fn urgency(cues: &'static Cues, scan: &Scan, text: &str, positive: bool, ear
             }
         }
         seen.truncate(3);
+        // A context phrase adds 0.1 (cues.json's `_doc`; chosen by hand, no tuning recorded).
         let context = hits.iter().any(|h| h.strength == Strength::Context);
         parts.push((cat.weight + if context { 0.1 } else { 0.0 }).min(1.0));
         reasons.push(format!("{} ({})", cat.reason, seen.join(", ")));
@@ -72,7 +73,7 @@ fn short_count(n: u64) -> String {
 mod tests {
     use super::super::cues::cues;
     use super::*;
-    use crate::core::tone::words::words;
+    use crate::core::text::words::words;
 
     fn urg(t: &str, positive: bool, earlier: u32, followers: Option<u64>) -> Urgency {
         urgency(cues(), &cues().scan(t, &words(t)), t, positive, earlier, followers, &TriageWeights::default())

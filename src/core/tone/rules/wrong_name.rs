@@ -26,7 +26,7 @@ impl ToneRule for WrongName {
             .collect();
         let Some(first) = full.split_whitespace().next().filter(|n| n.chars().all(char::is_alphabetic)) else { return Vec::new() };
         let lex = lexicon();
-        let single = |list: &[crate::core::tone::words::Phrase], w: &str| list.iter().any(|g| g.words.len() == 1 && g.words[0] == w);
+        let single = |list: &[crate::core::text::words::Phrase], w: &str| list.iter().any(|g| g.words.len() == 1 && g.words[0] == w);
         let mut out = Vec::new();
         for (i, w) in d.words.iter().enumerate() {
             let raw = &d.text[w.span.clone()];

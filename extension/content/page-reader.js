@@ -1,0 +1,169 @@
+// @ts-check
+// Page reading: runs the site profile's selectors over the page, gives each post a key
+// once, and sends the raw strings it read to the core (read_page). It decides nothing:
+// the core's answer goes to whoever draws it. (The content script can't run the wasm
+// core itself: x.com and facebook.com forbid wasm in content scripts.)
+import { HOST_TAG } from './dom.js';
+import { afterSettle } from './schedule.js';
+
+/** @typedef {import('./context.js').Context} Context */
+/** @typedef {import('./context.js').Field} Field */
+/** @typedef {import('./context.js').SiteProfile} SiteProfile */
+/** @typedef {import('./context.js').RawPost} RawPost */
+/** @typedef {import('./context.js').OverlayView} OverlayView */
+/** @typedef {import('./context.js').Target} Target */
+/**
+ * Where the core's answers go: a view to draw (with where each post's card goes), or
+ * words saying why there is none.
+ * @typedef {{ draw: (view: OverlayView, targetOf: (key: string) => Target | undefined) => void, fail: (message: string) => void }} Drawer
+ */
+
+/** Visible text of an element: text nodes, emoji images' alt text, line breaks. @param {Node} node */
+function textOf(node) {
+  let out = '';
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+  for (let n = walker.currentNode; n; n = /** @type {Node} */ (walker.nextNode())) {
+    if (n.nodeType === Node.TEXT_NODE) out += n.nodeValue;
+    else if (n instanceof HTMLImageElement) out += n.alt;
+    else if (n instanceof HTMLBRElement) out += '\n';
+  }
+  return out;
+}
+
+/** The page's background colour, for the theme. */
+function background() {
+  for (let el = /** @type {HTMLElement | null} */ (document.body); el; el = el.parentElement) {
+    const bg = getComputedStyle(el).backgroundColor;
+    if (bg && bg !== 'transparent' && !/,\s*0\)$/.test(bg)) return bg;
+  }
+  return '';
+}
+
+/** @param {Context} ctx */
+export function createPageReader(ctx) {
+  /** Post element -> key, so each post is read once. @type {WeakMap<Element, string>} */
+  const keys = new WeakMap();
+  /** key -> where its card goes, for posts waiting for their card. @type {Map<string, Target>} */
+  const pending = new Map();
+  let nextKey = 1;
+  let scanQueued = false;
+  let sent = 0;
+  /** @type {Drawer | null} */
+  let drawer = null;
+
+  /**
+   * The first element matching `field` that belongs to `container` itself, not to a post
+   * nested inside it (comments inside a post, replies inside a comment).
+   * @param {Element} container @param {Field} field
+   */
+  function pick(container, field) {
+    if (!field.selector) return container;
+    const posts = /** @type {SiteProfile} */ (ctx.profile).post.container;
+    for (const el of container.querySelectorAll(field.selector)) {
+      if (el.closest(posts) === container) return el;
+    }
+    return null;
+  }
+
+  /** @param {Element} container @param {Field} field */
+  function read(container, field) {
+    const el = pick(container, field);
+    if (!el) return null;
+    if (!field.attr) return textOf(el);
+    // "data-urn|data-id": the first attribute the element has.
+    for (const name of field.attr.split('|')) {
+      const v = el.getAttribute(name);
+      if (v !== null) return v;
+    }
+    return null;
+  }
+
+  function scheduleScan() {
+    if (scanQueued) return;
+    scanQueued = true;
+    setTimeout(scan, 0);
+  }
+
+  /** Reads posts that appeared since the last scan and asks the core for their cards. */
+  async function scan() {
+    scanQueued = false;
+    if (!ctx.profile) return;
+    const p = ctx.profile.post;
+    /** @type {RawPost[]} */
+    const batch = [];
+    for (const el of document.querySelectorAll(p.container)) {
+      if (keys.has(el)) continue;
+      const key = `t${nextKey++}`;
+      keys.set(el, key);
+      pending.set(key, { element: el, textEl: pick(el, p.text) });
+      batch.push({
+        key,
+        author_name: read(el, p.author_name),
+        handle: read(el, p.handle),
+        text: read(el, p.text),
+        time: read(el, p.time),
+        permalink: read(el, p.permalink),
+      });
+    }
+    if (batch.length === 0) return;
+    sent += batch.length;
+    await report(batch, false);
+  }
+
+  /** @param {RawPost[]} posts @param {boolean} settled */
+  async function report(posts, settled) {
+    const out = /** @type {Drawer} */ (drawer);
+    /** @type {any} */
+    let resp;
+    try {
+      resp = await ctx.send({ kind: 'read_page', posts, settled, background: background() });
+    } catch (e) {
+      out.fail(`Tactful's background worker is not answering (${e instanceof Error ? e.message : e}). Reload the page to retry.`);
+      return;
+    }
+    if (!resp || resp.kind !== 'overlay') {
+      out.fail(resp && resp.message ? resp.message : 'Tactful could not read this page.');
+      return;
+    }
+    out.draw(resp.view, (key) => pending.get(key));
+    for (const post of posts) pending.delete(post.key);
+  }
+
+  /**
+   * The post a reply box answers: the post that encloses it, else the nearest post
+   * before it on the page. @param {Element} target @returns {string | null}
+   */
+  function postKeyFor(target) {
+    if (!ctx.profile) return null;
+    const sel = ctx.profile.post.container;
+    const enclosing = target.closest(sel);
+    if (enclosing && keys.has(enclosing)) return keys.get(enclosing) ?? null;
+    let best = null;
+    for (const el of document.querySelectorAll(sel)) {
+      if (el.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) best = el;
+      else break;
+    }
+    return best ? keys.get(best) ?? null : null;
+  }
+
+  /** Reads the page now and whenever it changes, once the profile is known. @param {Drawer} to */
+  function start(to) {
+    drawer = to;
+    new MutationObserver((records) => {
+      // Our own cards being added must not trigger another scan.
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          if (n.nodeType === Node.ELEMENT_NODE && n.nodeName !== HOST_TAG.toUpperCase()) return scheduleScan();
+        }
+      }
+    }).observe(document, { childList: true, subtree: true });
+    scheduleScan();
+    afterSettle(() => {
+      if (sent === 0) report([], true);
+    });
+  }
+
+  return { start, postKeyFor };
+}
+
+/** @typedef {ReturnType<typeof createPageReader>} PageReader */

@@ -1,0 +1,350 @@
+//! The service worker's state and the dispatcher that answers the protocol
+//! (`crate::core::protocol`): a request is checked against its sender's tier, then
+//! handed to the module for its concern.
+//!
+//! - [`tabs`]: what each tab showed (posts by key, triage, answered), per tab;
+//! - [`queue`]: the triage queue's order;
+//! - [`library`]: the knowledge base, its staged re-indexing, learned picks;
+//! - [`uploads`]: files arriving in parts;
+//! - [`handoffs`]: the composer each prepared hand-off planned;
+//! - [`crm`]: who a post's author is, what an action writes, which CRM answers a card;
+//! - [`serve`]: runs what needs I/O (storage, `fetch`, tabs) through the glue's [`serve::Io`].
+//!
+//! Requests answered from memory come back at once ([`Outcome::Answer`]); the rest as a
+//! [`Job`] that `serve` finishes.
+
+pub mod crm;
+pub mod handoffs;
+pub mod library;
+pub mod queue;
+pub mod serve;
+pub mod tabs;
+pub mod uploads;
+
+use crate::core::crm::config::CrmConfig;
+use crate::core::crm::WriteOp;
+use crate::core::handoff::{self, DmRoute};
+use crate::core::kb::search::Feedback;
+use crate::core::kb::suggest;
+use crate::core::kb::Entry;
+use crate::core::protocol::{AnyRequest, PageRequest, PanelRequest, Request, Response, Sender};
+use crate::core::settings::Settings;
+use crate::core::tone::{Checker, ToneContext};
+use crm::{CardJob, CrmRequestError, Lookup};
+use handoffs::{HandoffError, Handoffs};
+use library::Library;
+use tabs::{TabError, TabRef, Tabs};
+use uploads::{Part, Uploads};
+
+/// What a request needs done outside the worker's memory.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// Customer cards from the CRM.
+    Cards(CardJob),
+    /// Writes to the CRM (local, and queued for the connected one), then `ok`.
+    Write { ops: Vec<WriteOp> },
+    /// Open a composer the core planned.
+    OpenTab { url: String, opener: i64 },
+    OpenPanel { tab_id: i64 },
+    /// Keep a value across restarts, then answer `then`.
+    Keep { key: &'static str, value: serde_json::Value, then: Response },
+    SaveSettings(Settings),
+    CrmConfigure(Option<CrmConfig>),
+    CrmTest(Option<CrmConfig>),
+    CrmStatus,
+    CrmSendNow,
+    CrmResolve { seq: u64, retry: bool },
+    CrmCustomerExport { network: String, value: String },
+    CrmCustomerDelete { network: String, value: String },
+    CrmExport,
+    CrmImport(serde_json::Value),
+}
+
+/// A request's answer, or the work that makes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Answer(Response),
+    Io(Job),
+}
+
+impl From<Response> for Outcome {
+    fn from(r: Response) -> Outcome {
+        Outcome::Answer(r)
+    }
+}
+
+/// Why a request was refused before it reached its concern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TierError {
+    /// A panel request from a web page's content script.
+    ExtensionPagesOnly,
+    /// A page request from somewhere that isn't a page.
+    ContentScriptsOnly,
+}
+
+impl std::fmt::Display for TierError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TierError::ExtensionPagesOnly => write!(f, "This request is only answered for Tactful's own pages."),
+            TierError::ContentScriptsOnly => write!(f, "This request is only answered for a web page's content script."),
+        }
+    }
+}
+
+/// The service worker's state.
+pub struct Worker {
+    pub settings: Settings,
+    /// How long the worker took to start (wasm compile + init), reported by `Ping`.
+    pub started_ms: f64,
+    checker: Checker,
+    pub library: Library,
+    pub tabs: Tabs,
+    uploads: Uploads,
+    handoffs: Handoffs,
+    /// The connected CRM, if any (cards come from it; writes are queued for it).
+    pub crm: Option<CrmConfig>,
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        Worker::new(Settings::default())
+    }
+}
+
+impl Worker {
+    pub fn new(settings: Settings) -> Worker {
+        let library = Library::starter(&settings.triage);
+        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, library, tabs: Tabs::default(), uploads: Uploads::default(), handoffs: Handoffs::default(), crm: None }
+    }
+
+    /// Answers one request from memory, or says what I/O it needs. `now_ms` is the wall
+    /// clock (Unix ms).
+    pub fn handle(&mut self, request: Request, sender: &Sender, now_ms: i64) -> Outcome {
+        match (request, sender) {
+            (Request::Any(AnyRequest::Ping), _) => Response::Pong { version: env!("CARGO_PKG_VERSION").into(), started_ms: self.started_ms }.into(),
+            (Request::Page(r), Sender::ContentScript { tab_id, url }) => self.page(r, *tab_id, url, now_ms),
+            (Request::Page(_), Sender::ExtensionPage) => Response::error(TierError::ContentScriptsOnly).into(),
+            (Request::Panel(r), Sender::ExtensionPage) => self.panel(r),
+            (Request::Panel(_), Sender::ContentScript { .. }) => Response::error(TierError::ExtensionPagesOnly).into(),
+        }
+    }
+
+    fn page(&mut self, request: PageRequest, tab_id: i64, url: &str, now: i64) -> Outcome {
+        if let PageRequest::ProfileFor = request {
+            return Response::Profile { profile: TabRef::new(tab_id, url).ok().map(|t| Box::new(t.profile.clone())) }.into();
+        }
+        let tab = match TabRef::new(tab_id, url) {
+            Ok(t) => t,
+            Err(e) => return Response::error(e).into(),
+        };
+        match request {
+            PageRequest::ProfileFor => unreachable!("answered above"),
+            PageRequest::ReadPage { posts, settled, background } => {
+                let brand = self.settings.brand_handle(tab.profile.id);
+                Response::Overlay { view: self.tabs.read_page(tab, &posts, settled, &background, brand, self.library.triage(), now) }.into()
+            }
+            PageRequest::CheckDraft { text, post_key } => self.check_draft(tab, &text, post_key.as_deref()).into(),
+            PageRequest::Suggest { post_key, given } => self.suggest(tab, post_key, given).into(),
+            PageRequest::Picked { id } => {
+                if !self.library.picked(id) {
+                    return Response::Ok.into();
+                }
+                // What agents' picks taught the ranking, kept across restarts.
+                Outcome::Io(Job::Keep { key: "feedback", value: serde_json::to_value(&self.library.feedback).unwrap_or_default(), then: Response::Ok })
+            }
+            PageRequest::CustomerCards { post_keys } => match self.lookups(tab.id, post_keys) {
+                Ok((found, failed)) => Outcome::Io(Job::Cards(CardJob::for_page(tab.id, found, failed))),
+                Err(e) => Response::error(e).into(),
+            },
+            PageRequest::LogInteraction { post_key, action, text, tone_findings } => {
+                let post = match self.tabs.post(tab.id, &post_key) {
+                    Ok(p) => p,
+                    Err(e) => return Response::error(e).into(),
+                };
+                let who = match crm::author(post) {
+                    Ok(w) => w,
+                    Err(e) => return Response::error(e).into(),
+                };
+                let agent = Some(self.settings.agent_name.clone()).filter(|a| !a.is_empty());
+                let ops = crm::log_ops(post, who, action, text, tone_findings, agent, now);
+                self.tabs.mark_answered(tab.id, [post_key.as_str()]);
+                Outcome::Io(Job::Write { ops })
+            }
+            PageRequest::Handoff { post_key, dms_closed } => self.handoff(tab, post_key, dms_closed).into(),
+            PageRequest::OpenDm { post_key } => match self.handoffs.take(tab.id, &post_key) {
+                Ok(url) => Outcome::Io(Job::OpenTab { url, opener: tab.id }),
+                Err(e) => Response::error(e).into(),
+            },
+            PageRequest::RefreshCards { keys, order } => {
+                let (cards, order) = self.tabs.refresh(tab.id, &keys, order, self.library.triage(), now);
+                Response::Cards { cards, order }.into()
+            }
+            PageRequest::OpenPanel => Outcome::Io(Job::OpenPanel { tab_id: tab.id }),
+        }
+    }
+
+    fn panel(&mut self, request: PanelRequest) -> Outcome {
+        match request {
+            PanelRequest::PagePosts { tab_id } => Response::PagePosts { page: self.tabs.snapshot(tab_id).cloned() }.into(),
+            PanelRequest::Queue { tab_id, known } => match self.tabs.queue_view(tab_id) {
+                None => Response::Queue { version: 0, changed: known != Some(0), view: None }.into(),
+                Some((version, _)) if known == Some(version) => Response::Queue { version, changed: false, view: None }.into(),
+                Some((version, view)) => Response::Queue { version, changed: true, view: Some(view) }.into(),
+            },
+            PanelRequest::CustomerHistory { tab_id, post_key } => match self.lookups(tab_id, vec![post_key]) {
+                Ok((found, failed)) => Outcome::Io(Job::Cards(CardJob::for_panel(tab_id, found, failed))),
+                Err(e) => Response::error(e).into(),
+            },
+            PanelRequest::GetSettings => Response::Settings { settings: self.settings.clone() }.into(),
+            PanelRequest::SaveSettings { settings } => match settings.validated() {
+                Ok(s) => {
+                    self.checker = Checker::new(s.tone.clone());
+                    // Validated with the settings above.
+                    self.library.set_triage(s.triage.clone());
+                    self.settings = s.clone();
+                    Outcome::Io(Job::SaveSettings(s))
+                }
+                Err(e) => Response::error(e).into(),
+            },
+            PanelRequest::ImportKb { text } => self.import_kb(&text),
+            PanelRequest::ImportKbPart { upload, part, parts, text } => match self.uploads.add(upload, part, parts, text) {
+                Ok(Part::Waiting { received }) => Response::KbPart { upload, received, parts }.into(),
+                Ok(Part::Whole(text)) => self.import_kb(&text),
+                Err(e) => Response::error(e).into(),
+            },
+            PanelRequest::KbStatus => {
+                let (total, imported) = self.library.sizes();
+                Response::KbStatus { total, imported, indexing: self.library.progress() }.into()
+            }
+            PanelRequest::ExportKb { format } => match self.library.export(&format) {
+                Ok((text, entries)) => Response::KbExport { format, text, entries }.into(),
+                Err(e) => Response::error(e).into(),
+            },
+            PanelRequest::CrmConfig => Response::CrmConfig { config: self.crm.as_ref().map(CrmConfig::public) }.into(),
+            PanelRequest::CrmConfigure { config } => Outcome::Io(Job::CrmConfigure(config)),
+            PanelRequest::CrmTest { config } => Outcome::Io(Job::CrmTest(config)),
+            PanelRequest::CrmStatus => Outcome::Io(Job::CrmStatus),
+            PanelRequest::CrmSendNow => Outcome::Io(Job::CrmSendNow),
+            PanelRequest::CrmResolve { seq, retry } => Outcome::Io(Job::CrmResolve { seq, retry }),
+            PanelRequest::CrmCustomerExport { network, value } => Outcome::Io(Job::CrmCustomerExport { network, value }),
+            PanelRequest::CrmCustomerDelete { network, value } => Outcome::Io(Job::CrmCustomerDelete { network, value }),
+            PanelRequest::CrmExport => Outcome::Io(Job::CrmExport),
+            PanelRequest::CrmImport { snapshot } => Outcome::Io(Job::CrmImport(snapshot)),
+        }
+    }
+
+    fn import_kb(&mut self, text: &str) -> Outcome {
+        match self.library.import(text, &self.settings.triage) {
+            // The team's entries are kept across restarts (they can be large: the
+            // extension's database, not chrome.storage).
+            Ok(i) => Outcome::Io(Job::Keep {
+                key: "kb",
+                value: serde_json::to_value(self.library.imported_entries()).unwrap_or_default(),
+                then: Response::KbImported { added: i.added, updated: i.updated, total: i.total, imported: i.imported, indexing: i.indexing },
+            }),
+            Err(e) => Response::error(e).into(),
+        }
+    }
+
+    /// The authors of tab `tab_id`'s posts `post_keys`, and the posts whose author can't
+    /// be told, with why.
+    fn lookups(&self, tab_id: i64, post_keys: Vec<String>) -> Result<(Vec<Lookup>, Vec<(String, String)>), TabError> {
+        let page = self.tabs.page(tab_id).ok_or(TabError::PageNotRead)?;
+        let (mut found, mut failed) = (vec![], vec![]);
+        for post_key in post_keys {
+            let who = page.post(&post_key).ok_or_else(|| TabError::PostNotRead.to_string()).and_then(|post| Ok((crm::author(post).map_err(|e| e.to_string())?, post)));
+            match who {
+                Ok((who, post)) => found.push(Lookup { permalink: post.permalink.clone(), post_key, who }),
+                Err(message) => failed.push((post_key, message)),
+            }
+        }
+        Ok((found, failed))
+    }
+
+    /// Moves a post the page showed to a private channel: the plan, its CRM log text and
+    /// the tone findings of its public text. The composer it plans is kept to be opened.
+    fn handoff(&mut self, tab: TabRef, post_key: String, dms_closed: bool) -> Response {
+        let post = match self.tabs.post(tab.id, &post_key) {
+            Ok(p) => p,
+            Err(e) => return Response::error(e),
+        };
+        let input = handoff::HandoffInput { kb: self.library.kb(), index: self.library.index(), post, profile: tab.profile, settings: &self.settings, dms_closed };
+        let plan = match handoff::plan(&input) {
+            Ok(p) => p,
+            Err(e) => return Response::error(HandoffError::CantPlan(e)),
+        };
+        let tone = match self.check_draft(tab, &plan.public_text, Some(&post_key)) {
+            Response::Tone { findings, .. } => findings.into_iter().map(|f| f.finding.message).collect(),
+            _ => Vec::new(),
+        };
+        match &plan.route {
+            DmRoute::Prefilled { url } | DmRoute::Paste { url } => self.handoffs.plan(tab.id, post_key, url.clone()),
+            DmRoute::Fallback { .. } => self.handoffs.unplan(tab.id, &post_key),
+        }
+        Response::Handoff { log: handoff::log_text(&plan), plan, tone }
+    }
+
+    fn check_draft(&self, tab: TabRef, text: &str, post_key: Option<&str>) -> Response {
+        // The customer's post, when the page told us which one the draft answers.
+        let post = post_key.and_then(|k| self.tabs.post(tab.id, k).ok());
+        let ctx = ToneContext {
+            site: tab.profile.id,
+            post: post.map(|p| p.text.clone()),
+            customer_name: post.filter(|p| !p.is_brand).map(|p| p.author_name.clone()),
+            customer_handle: post.and_then(|p| p.handle.clone()),
+        };
+        let report = self.checker.check(text, &ctx);
+        Response::Tone { findings: report.for_page(text), length: report.length, platform: tab.profile.name.clone() }
+    }
+
+    fn suggest(&self, tab: TabRef, post_key: String, given: std::collections::BTreeMap<String, String>) -> Response {
+        let Some(page) = self.tabs.page(tab.id) else { return Response::error(TabError::PostNotRead) };
+        let Some(post) = page.post(&post_key) else { return Response::error(TabError::PostNotRead) };
+        let ctx = suggest::Context {
+            site: Some(tab.profile.id),
+            post: Some(post),
+            agent_name: Some(self.settings.agent_name.as_str()).filter(|a| !a.is_empty()),
+            brand_name: Some(self.settings.brand_name.as_str()).filter(|b| !b.is_empty()),
+            order_patterns: &self.settings.tone.order_patterns,
+            given,
+        };
+        let thread = page.thread_above(tab.profile, post);
+        let lib = &self.library;
+        Response::Suggestions { post_key, items: suggest::suggest_with_thread(lib.kb(), lib.index(), &ctx, &thread, 3, &lib.feedback) }
+    }
+
+    /// Restores what agents' picks taught the ranking (kept by the glue).
+    pub fn restore_feedback(&mut self, feedback: Feedback) {
+        self.library.feedback = feedback;
+    }
+
+    /// The team's imported entries, kept by the glue: a large set is indexed in slices.
+    pub fn add_to_kb(&mut self, entries: Vec<Entry>) -> (usize, usize) {
+        self.library.add(entries, &self.settings.triage)
+    }
+
+    /// Indexes up to `budget` more entries of a staged knowledge base.
+    pub fn index_step(&mut self, budget: usize) -> Option<crate::core::protocol::IndexProgress> {
+        self.library.index_step(budget, &self.settings.triage)
+    }
+
+    /// What the extension's pages should be told since the last call.
+    pub fn notices(&mut self) -> Vec<crate::core::protocol::Notice> {
+        self.tabs.take_changed().into_iter().map(|(tab_id, version)| crate::core::protocol::Notice::QueueChanged { tab_id, version }).collect()
+    }
+
+    /// Forgets a closed tab.
+    pub fn forget_tab(&mut self, tab_id: i64) {
+        self.tabs.forget(tab_id);
+        self.handoffs.forget_tab(tab_id);
+    }
+}
+
+impl From<CrmRequestError> for Response {
+    fn from(e: CrmRequestError) -> Response {
+        Response::error(e)
+    }
+}
+
+#[cfg(test)]
+mod tests;

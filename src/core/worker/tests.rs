@@ -1,0 +1,483 @@
+//! The worker through the protocol, natively: each test asks as a page or the panel
+//! would, with [`TestIo`] standing in for the browser.
+
+use super::serve::{serve, Io};
+use super::*;
+use crate::core::crm::card::{unknown, CardView};
+use crate::core::crm::config::CrmConfig;
+use crate::core::crm::local::Snapshot;
+use crate::core::crm::outbox::Outbox;
+use crate::core::crm::{CustomerRef, Direction, Identity, InteractionKind};
+use crate::core::handoff::DmRoute;
+use crate::core::kb::search::Feedback;
+use crate::core::overlay::{LayoutStatus, Theme};
+use crate::core::posts::RawPost;
+use crate::core::protocol::{CustomerCardResult, IndexProgress};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// The browser as the worker sees it: remembers what it was asked to do.
+#[derive(Default)]
+pub(super) struct TestIo {
+    pub applied: RefCell<Vec<WriteOp>>,
+    pub kept: RefCell<Vec<(String, serde_json::Value)>>,
+    pub opened: RefCell<Vec<(String, i64)>>,
+    /// Customers the local CRM knows: their cards.
+    pub known: RefCell<Vec<(CustomerRef, CardView)>>,
+}
+
+/// No connected CRM in these tests: any HTTP is a mistake.
+pub(super) struct NoHttp;
+
+impl crate::core::crm::http::Http for NoHttp {
+    async fn send(&self, _: crate::core::crm::http::Request) -> Result<crate::core::crm::http::Response, crate::core::crm::http::Transport> {
+        Err(crate::core::crm::http::Transport::Connect("no CRM in this test".into()))
+    }
+}
+
+impl Io for TestIo {
+    type Http = NoHttp;
+    fn http(&self) -> &NoHttp {
+        &NoHttp
+    }
+    async fn open_tab(&self, url: &str, opener: i64) -> Result<(), String> {
+        self.opened.borrow_mut().push((url.into(), opener));
+        Ok(())
+    }
+    async fn open_panel(&self, _: i64) -> Result<(), String> {
+        Err("no panel here".into())
+    }
+    async fn save_settings(&self, _: &Settings) -> Result<(), String> {
+        Ok(())
+    }
+    async fn keep(&self, key: &str, value: serde_json::Value) -> Result<(), String> {
+        self.kept.borrow_mut().push((key.into(), value));
+        Ok(())
+    }
+    async fn local_cards(&self, whos: &[CustomerRef], _: i64, _: usize) -> Result<Vec<CardView>, String> {
+        let known = self.known.borrow();
+        Ok(whos.iter().map(|w| known.iter().find(|(k, _)| k.identities == w.identities).map(|(_, c)| c.clone()).unwrap_or_else(|| unknown(w))).collect())
+    }
+    async fn local_apply(&self, ops: &[WriteOp], _: i64) -> Result<Vec<WriteOp>, String> {
+        self.applied.borrow_mut().extend(ops.iter().cloned());
+        Ok(ops.to_vec())
+    }
+    async fn local_export_all(&self) -> Result<Snapshot, String> {
+        Ok(Snapshot::default())
+    }
+    async fn local_import_all(&self, _: serde_json::Value) -> Result<(usize, usize), String> {
+        Ok((0, 0))
+    }
+    async fn local_export_customer(&self, _: &str, _: &str) -> Result<Snapshot, String> {
+        Err("No such customer.".into())
+    }
+    async fn local_delete_customer(&self, _: &str, _: &str) -> Result<usize, String> {
+        Err("No such customer.".into())
+    }
+    async fn may_reach(&self, _: &str) -> bool {
+        false
+    }
+    async fn keep_crm(&self, _: Option<&CrmConfig>) -> Result<(), String> {
+        Ok(())
+    }
+    async fn enqueue(&self, _: &[WriteOp], _: i64) -> Result<(), String> {
+        Err("no CRM is connected".into())
+    }
+    async fn outbox(&self) -> Result<Outbox, String> {
+        Ok(Outbox::new("test"))
+    }
+    async fn send_now(&self) -> Result<(), String> {
+        Ok(())
+    }
+    async fn resolve(&self, _: u64, _: bool) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Asks the worker as the browser would, through `serve`, with `io`.
+pub(super) fn ask_with(w: &mut Worker, io: &TestIo, req: impl Into<Request>, sender: &Sender, now: i64) -> Response {
+    let cell = RefCell::new(w);
+    crate::native::block_on(serve(&cell, io, req.into(), sender, now))
+}
+
+pub(super) fn ask(w: &mut Worker, req: impl Into<Request>, sender: &Sender, now: i64) -> Response {
+    ask_with(w, &TestIo::default(), req, sender, now)
+}
+
+/// The demo team's settings (the product ships with none).
+fn demo() -> Worker {
+    let mut s = Settings::default();
+    s.brand_handles.insert(crate::core::sites::SiteId::X, "AcmeCare".into());
+    s.brand_name = "Acme".into();
+    s.private_fallback = "help@acme.example".into();
+    Worker::new(s)
+}
+
+
+fn tab(url: &str) -> Sender {
+    Sender::ContentScript { tab_id: 7, url: url.into() }
+}
+
+fn raw(key: &str, name: &str) -> RawPost {
+    RawPost {
+        key: key.into(),
+        author_name: Some(name.into()),
+        handle: Some(format!("/{name}")),
+        text: Some("hello".into()),
+        time: Some("2026-11-23T11:00:00Z".into()),
+        permalink: Some(format!("/{name}/status/1")),
+    }
+}
+
+#[test]
+fn request_json_shape_is_kind_tagged() {
+    let r = Request::from_json(serde_json::from_str(r#"{"kind":"read_page","posts":[{"key":"a","author_name":"A"}]}"#).unwrap()).unwrap();
+    assert!(matches!(r, Request::Page(PageRequest::ReadPage { ref posts, settled: false, .. }) if posts.len() == 1));
+    let json = serde_json::to_string(&Response::Error { message: "m".into() }).unwrap();
+    assert_eq!(json, r#"{"kind":"error","message":"m"}"#);
+}
+
+#[test]
+fn content_scripts_cannot_read_settings_or_history() {
+    let mut w = demo();
+    for req in [PanelRequest::GetSettings, PanelRequest::PagePosts { tab_id: 7 }, PanelRequest::SaveSettings { settings: Settings::default() }, PanelRequest::CrmExport, PanelRequest::CrmStatus] {
+        let r = ask(&mut w, req, &tab("https://x.com/home"), 0);
+        assert_eq!(r, Response::Error { message: "This request is only answered for Tactful's own pages.".into() });
+    }
+    // And a page's requests need a page.
+    let r = ask(&mut w, PageRequest::RefreshCards { keys: vec![], order: true }, &Sender::ExtensionPage, 0);
+    assert_eq!(r, Response::Error { message: "This request is only answered for a web page's content script.".into() });
+}
+
+#[test]
+fn profile_comes_from_sender_url_not_message() {
+    let mut w = demo();
+    let Response::Profile { profile: Some(p) } = ask(&mut w, PageRequest::ProfileFor, &tab("https://www.reddit.com/r/a"), 0) else {
+        panic!("reddit profile expected")
+    };
+    assert_eq!(p.name, "Reddit");
+    assert_eq!(ask(&mut w, PageRequest::ProfileFor, &tab("https://example.org/"), 0), Response::Profile { profile: None });
+    assert!(matches!(ask(&mut w, PageRequest::ProfileFor, &Sender::ExtensionPage, 0), Response::Error { .. }));
+}
+
+#[test]
+fn reads_posts_incrementally_and_resets_on_navigation() {
+    let mut w = demo();
+    let now = crate::core::clock::parse_iso("2026-11-23T12:00:00Z").unwrap();
+    let send = |w: &mut Worker, url: &str, posts| ask(w, PageRequest::ReadPage { posts, settled: false, background: "rgb(0,0,0)".into() }, &tab(url), now);
+    let Response::Overlay { view } = send(&mut w, "https://x.com/home", vec![raw("a", "ann"), raw("b", "AcmeCare")]) else { panic!() };
+    assert_eq!(view.cards.len(), 2);
+    assert_eq!(view.theme, Theme::Dark);
+    assert!(view.cards[1].is_brand);
+    assert_eq!(view.cards[0].age.as_deref(), Some("1 h"));
+    send(&mut w, "https://x.com/home", vec![raw("c", "cat"), raw("a", "ann")]);
+    let Response::PagePosts { page: Some(p) } = ask(&mut w, PanelRequest::PagePosts { tab_id: 7 }, &Sender::ExtensionPage, now) else { panic!() };
+    assert_eq!(p.posts.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+    send(&mut w, "https://x.com/other", vec![raw("z", "zed")]);
+    let Response::PagePosts { page: Some(p) } = ask(&mut w, PanelRequest::PagePosts { tab_id: 7 }, &Sender::ExtensionPage, now) else { panic!() };
+    assert_eq!(p.posts.len(), 1);
+}
+
+#[test]
+fn reports_unreadable_layout_with_site_name() {
+    let mut w = demo();
+    let broken = RawPost { key: "a".into(), ..Default::default() };
+    let Response::Overlay { view } = ask(&mut w, PageRequest::ReadPage { posts: vec![broken], settled: false, background: String::new() }, &tab("https://www.youtube.com/watch?v=1"), 0) else { panic!() };
+    assert!(matches!(view.status, LayoutStatus::Unreadable { ref message } if message.starts_with("Tactful can't read this page layout on YouTube")));
+}
+
+#[test]
+fn save_settings_validates() {
+    let mut w = demo();
+    let before = w.settings.clone();
+    let mut s = before.clone();
+    s.brand_handles.insert(crate::core::sites::SiteId::X, "bad handle".into());
+    assert!(matches!(ask(&mut w, PanelRequest::SaveSettings { settings: s }, &Sender::ExtensionPage, 0), Response::Error { .. }));
+    assert_eq!(w.settings, before);
+}
+
+#[test]
+fn checks_draft_against_the_post_it_answers() {
+    let mut w = demo();
+    let mut upset = raw("a", "dana");
+    upset.text = Some("My order is STILL missing 😡".into());
+    ask(&mut w, PageRequest::ReadPage { posts: vec![upset], settled: false, background: String::new() }, &tab("https://x.com/dana/status/1"), 0);
+    let r = ask(&mut w, PageRequest::CheckDraft { text: "Hi Sarah, send us your order number.".into(), post_key: Some("a".into()) }, &tab("https://x.com/dana/status/1"), 0);
+    let Response::Tone { findings, length, platform } = r else { panic!("{r:?}") };
+    let rules: Vec<&str> = findings.iter().map(|f| f.finding.rule.as_str()).collect();
+    assert!(rules.contains(&"wrong_name") && rules.contains(&"missing_empathy"), "{rules:?}");
+    assert_eq!((length.used, length.max, platform.as_str()), (36, 280, "X"));
+    let Response::Tone { findings, .. } = ask(&mut w, PageRequest::CheckDraft { text: "Hi Sarah, send us your order number.".into(), post_key: None }, &tab("https://x.com/dana/status/1"), 0) else { panic!() };
+    assert!(findings.iter().all(|f| f.finding.rule != "wrong_name" && f.finding.rule != "missing_empathy"));
+}
+
+#[test]
+fn suggests_for_a_read_post_and_learns_picks() {
+    let mut w = demo();
+    let mut p = raw("a", "dana");
+    p.author_name = Some("Dana Reyes".into());
+    p.text = Some("where is my order? it still hasn't arrived".into());
+    ask(&mut w, PageRequest::ReadPage { posts: vec![p], settled: false, background: String::new() }, &tab("https://x.com/dana/status/1"), 0);
+    let r = ask(&mut w, PageRequest::Suggest { post_key: "a".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
+    let Response::Suggestions { items, .. } = r else { panic!("{r:?}") };
+    assert!(!items.is_empty() && items.len() <= 3);
+    let io = TestIo::default();
+    assert_eq!(ask_with(&mut w, &io, PageRequest::Picked { id: items[0].id.clone() }, &tab("https://x.com/dana/status/1"), 0), Response::Ok);
+    let kept = io.kept.borrow();
+    let [(key, feedback)] = &kept[..] else { panic!("{kept:?}") };
+    let feedback: Feedback = serde_json::from_value(feedback.clone()).unwrap();
+    assert_eq!((key.as_str(), feedback.picks[&items[0].id]), ("feedback", 1), "the pick is kept across restarts");
+    assert_eq!(ask_with(&mut w, &io, PageRequest::Picked { id: "no-such-entry".into() }, &tab("https://x.com/dana/status/1"), 0), Response::Ok);
+    assert_eq!(io.kept.borrow().len(), 1, "an unknown id teaches nothing");
+    let unknown = ask(&mut w, PageRequest::Suggest { post_key: "zzz".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
+    assert!(matches!(unknown, Response::Error { .. }));
+}
+
+#[test]
+fn hands_off_a_read_post_and_opens_only_the_planned_composer() {
+    let mut w = demo();
+    let mut p = raw("a", "dana");
+    p.author_name = Some("Dana Reyes".into());
+    p.text = Some("charged twice for the same order, fix this".into());
+    let x = tab("https://x.com/dana/status/1");
+    ask(&mut w, PageRequest::ReadPage { posts: vec![p.clone()], settled: false, background: String::new() }, &x, 0);
+    let r = ask(&mut w, PageRequest::Handoff { post_key: "a".into(), dms_closed: false }, &x, 0);
+    let Response::Handoff { plan, log, tone } = r else { panic!("{r:?}") };
+    assert!(plan.public_text.starts_with("Hi Dana"), "{}", plan.public_text);
+    assert!(tone.is_empty(), "the starter acknowledgement passes the tone checks: {tone:?}");
+    assert!(log.contains(&plan.public_text) && log.contains(&plan.dm_text));
+    let io = TestIo::default();
+    assert_eq!(ask_with(&mut w, &io, PageRequest::OpenDm { post_key: "a".into() }, &x, 0), Response::Ok);
+    let opened = io.opened.borrow().clone();
+    assert!(matches!(&opened[..], [(url, 7)] if url.starts_with("https://x.com/messages/compose?text=")), "{opened:?}");
+    assert_eq!(
+        ask_with(&mut w, &io, PageRequest::OpenDm { post_key: "a".into() }, &x, 0),
+        Response::Error { message: "No private message is planned for this post; press Move to private again.".into() },
+        "opened once per hand-off"
+    );
+    assert_eq!(io.opened.borrow().len(), 1);
+    // The agent says the customer's messages are closed: the fallback, nothing to open.
+    let Response::Handoff { plan, .. } = ask(&mut w, PageRequest::Handoff { post_key: "a".into(), dms_closed: true }, &x, 0) else { panic!() };
+    assert!(matches!(plan.route, DmRoute::Fallback { .. }));
+    assert!(matches!(ask(&mut w, PageRequest::OpenDm { post_key: "a".into() }, &x, 0), Response::Error { .. }));
+    // YouTube has no private messages.
+    let yt = tab("https://www.youtube.com/watch?v=abc");
+    ask(&mut w, PageRequest::ReadPage { posts: vec![p], settled: false, background: String::new() }, &yt, 0);
+    let Response::Handoff { plan, .. } = ask(&mut w, PageRequest::Handoff { post_key: "a".into(), dms_closed: false }, &yt, 0) else { panic!() };
+    assert!(matches!(plan.route, DmRoute::Fallback { .. }));
+    assert!(matches!(ask(&mut w, PageRequest::Handoff { post_key: "zzz".into(), dms_closed: false }, &x, 0), Response::Error { .. }));
+}
+
+#[test]
+fn customer_card_and_logging_name_the_author_by_handle() {
+    let mut w = demo();
+    let mut p = raw("a", "Dana_Reyes");
+    p.author_name = Some("Dana Reyes".into());
+    p.text = Some("My order is STILL missing 😡".into());
+    let mut anon = raw("b", "Someone");
+    anon.handle = None;
+    ask(&mut w, PageRequest::ReadPage { posts: vec![p, anon], settled: false, background: String::new() }, &tab("https://x.com/dana/status/1"), 0);
+    let keys = ["a", "b", "zzz"].map(String::from).to_vec();
+    let io = TestIo::default();
+    let dana = CustomerRef { identities: vec![Identity::new("x", "dana_reyes")], display_name: Some("Dana Reyes".into()) };
+    let mut card = unknown(&dana);
+    card.summary = "1 open ticket · 4 interactions".into();
+    io.known.borrow_mut().push((dana, card.clone()));
+    let Response::CustomerCards { cards } = ask_with(&mut w, &io, PageRequest::CustomerCards { post_keys: keys.clone() }, &tab("https://x.com/dana/status/1"), 0) else { panic!() };
+    // The author by handle (any spelling), their history; each post that can't be looked
+    // up says why, and the others still are.
+    assert_eq!(
+        cards,
+        [
+            CustomerCardResult::Card { post_key: "a".into(), permalink: Some("https://x.com/Dana_Reyes/status/1".into()), card, note: None, answered: false, moved: None },
+            CustomerCardResult::Failed { post_key: "b".into(), error: "Tactful can't tell who wrote this post (no handle on the page).".into() },
+            CustomerCardResult::Failed { post_key: "zzz".into(), error: "Tactful hasn't read that post yet; try again in a moment.".into() },
+        ]
+    );
+    let r = ask_with(&mut w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::SuggestionUsed, text: "Sorry Dana".into(), tone_findings: vec![] }, &tab("https://x.com/dana/status/1"), 42);
+    assert_eq!(r, Response::Ok);
+    let ops = io.applied.borrow().clone();
+    let [WriteOp::LogInteraction { interaction: theirs, .. }, WriteOp::LogInteraction { interaction: ours, .. }] = &ops[..] else { panic!() };
+    assert_eq!((theirs.direction, ours.direction), (Direction::Inbound, Direction::Outbound));
+    assert!(theirs.sentiment.unwrap() < 0.0 && theirs.id.starts_with("post:"));
+    assert_eq!((ours.text.as_str(), ours.at), ("Sorry Dana", 42));
+    assert!(matches!(ask(&mut w, PageRequest::CustomerCards { post_keys: keys }, &Sender::ExtensionPage, 0), Response::Error { .. }));
+}
+
+#[test]
+fn kb_import_is_all_or_nothing_and_from_extension_pages_only() {
+    let mut w = demo();
+    let before = w.library.kb().len();
+    let good = "id,kind,title,body,tags,examples\nr-new,reply,New reply,Hello there,greeting,\"hi\nhello\"\n";
+    assert!(matches!(ask(&mut w, PanelRequest::ImportKb { text: good.into() }, &tab("https://x.com/a/status/1"), 0), Response::Error { .. }), "not from a page");
+    let Response::KbImported { added, updated, total, imported, indexing: false } = ask(&mut w, PanelRequest::ImportKb { text: good.into() }, &Sender::ExtensionPage, 0) else { panic!() };
+    assert_eq!((added, updated, total, imported), (1, 0, before + 1, 1));
+    let bad = "id,kind,title,body\nr-x,reply,Ok,Fine\nr-y,nonsense,Bad,Row\n";
+    let Response::Error { message } = ask(&mut w, PanelRequest::ImportKb { text: bad.into() }, &Sender::ExtensionPage, 0) else { panic!() };
+    assert!(message.contains("line 3") && message.contains("nothing was imported"), "{message}");
+    assert!(matches!(ask(&mut w, PanelRequest::KbStatus, &Sender::ExtensionPage, 0), Response::KbStatus { total, imported: 1, indexing: None } if total == before + 1));
+    let Response::KbExport { text, entries, .. } = ask(&mut w, PanelRequest::ExportKb { format: "csv".into() }, &Sender::ExtensionPage, 0) else { panic!() };
+    assert_eq!(entries, before + 1);
+    assert_eq!(crate::core::kb::import::parse(&text).unwrap().len(), before + 1, "an export imports back whole");
+}
+
+#[test]
+fn posts_are_triaged_as_read_and_answered_ones_leave_the_queue() {
+    let mut w = demo();
+    let now = crate::core::clock::parse_iso("2026-11-23T12:00:00Z").unwrap();
+    let post = |key: &str, handle: &str, text: &str, at: &str| RawPost { key: key.into(), author_name: Some(handle.into()), handle: Some(format!("/{handle}")), text: Some(text.into()), time: Some(at.into()), permalink: Some(format!("/{handle}/status/{key}")) };
+    let page = tab("https://x.com/search?q=acme");
+    let r = ask(&mut w, PageRequest::ReadPage { posts: vec![post("1", "pia", "you guys are killing it, love the new router!", "2026-11-23T11:30:00Z")], settled: false, background: String::new() }, &page, now);
+    let Response::Overlay { view } = r else { panic!() };
+    let praise = view.cards[0].triage.clone().expect("a customer post gets a badge");
+    // Incremental: a later batch is scored without rescoring the first.
+    ask(&mut w, PageRequest::ReadPage { posts: vec![post("2", "dan", "still waiting for my refund after three weeks, this is ridiculous", "2026-11-23T10:25:00Z"), post("3", "ana", "my charger is smoking and sparking, what do I do??", "2026-11-23T11:55:00Z")], settled: false, background: String::new() }, &page, now);
+    let snap = w.tabs.snapshot(7).unwrap().clone();
+    let order: Vec<&str> = queue::waiting(&snap).iter().map(|(p, _)| p.key.as_str()).collect();
+    assert_eq!(order, ["3", "2", "1"], "safety, then an overdue refund, then praise");
+    assert!(snap.triage["2"].why.contains("refund") && snap.triage["2"].why.contains("of 60"), "{}", snap.triage["2"].why);
+    assert!(praise.priority < snap.triage["2"].priority);
+    w.tabs.mark_answered(7, ["3"]);
+    ask(&mut w, PageRequest::LogInteraction { post_key: "2".into(), action: InteractionKind::Reply, text: "Sorry Dan".into(), tone_findings: vec![] }, &page, now);
+    let order: Vec<String> = queue::waiting(&w.tabs.snapshot(7).unwrap()).iter().map(|(p, _)| p.key.clone()).collect();
+    assert_eq!(order, ["1"]);
+}
+
+#[test]
+fn open_pages_get_fresh_ages_and_priorities() {
+    let mut w = demo();
+    let mut p = raw("a", "dana");
+    p.text = Some("Still waiting for my refund, three weeks now".into());
+    let page = tab("https://x.com/home");
+    let t0 = crate::core::clock::parse_iso("2026-11-23T11:10:00Z").unwrap();
+    let Response::Overlay { view } = ask(&mut w, PageRequest::ReadPage { posts: vec![p], settled: false, background: String::new() }, &page, t0) else { panic!() };
+    let before = view.cards[0].triage.clone().unwrap();
+    // Repriced whether or not its card is wanted: the panel's queue follows.
+    let Response::Cards { cards, order } = ask(&mut w, PageRequest::RefreshCards { keys: vec![], order: false }, &page, t0 + 120 * 60_000) else { panic!() };
+    assert!(cards.is_empty() && order.is_empty());
+    let queued = queue::waiting(&w.tabs.snapshot(7).unwrap())[0].1.priority;
+    assert!(queued > before.priority, "{} -> {queued}", before.priority);
+    let Response::Cards { cards, order } = ask(&mut w, PageRequest::RefreshCards { keys: vec!["a".into(), "gone".into()], order: true }, &page, t0 + 120 * 60_000) else { panic!() };
+    let after = cards[0].triage.clone().unwrap();
+    assert_eq!((view.cards[0].age.as_deref(), cards[0].age.as_deref()), (Some("10 min"), Some("2 h")));
+    assert_eq!((cards.len(), after.priority), (1, queued));
+    assert_eq!(order, [("a".to_string(), queued)]);
+    assert!(matches!(ask(&mut w, PageRequest::RefreshCards { keys: vec![], order: true }, &Sender::ExtensionPage, 0), Response::Error { .. }));
+}
+
+#[test]
+fn a_reply_on_a_conversation_page_is_ranked_with_the_post_above_it() {
+    let mut w = demo();
+    let mut root = raw("a", "dana");
+    root.text = Some("@AcmeCare my refund still hasn't arrived after 3 weeks".into());
+    let mut reply = raw("b", "marco");
+    reply.text = Some("same here, still nothing".into());
+    let page = tab("https://x.com/dana/status/1");
+    ask(&mut w, PageRequest::ReadPage { posts: vec![root, reply], settled: false, background: String::new() }, &page, 0);
+    let Response::Suggestions { items, .. } = ask(&mut w, PageRequest::Suggest { post_key: "b".into(), given: BTreeMap::new() }, &page, 0) else { panic!() };
+    assert!(items.first().is_some_and(|s| s.id.contains("refund")), "{:?}", items.iter().map(|s| &s.id).collect::<Vec<_>>());
+    // A timeline is not a conversation: no thread, so the vague reply finds nothing specific.
+    let home = Sender::ContentScript { tab_id: 8, url: "https://x.com/home".into() };
+    let mut reply = raw("b", "marco");
+    reply.text = Some("same here, still nothing".into());
+    ask(&mut w, PageRequest::ReadPage { posts: vec![raw("a", "dana"), reply], settled: false, background: String::new() }, &home, 0);
+    let Response::Suggestions { items, .. } = ask(&mut w, PageRequest::Suggest { post_key: "b".into(), given: BTreeMap::new() }, &home, 0) else { panic!() };
+    assert!(!items.first().is_some_and(|s| s.id.contains("refund")));
+}
+
+#[test]
+fn a_large_import_is_indexed_in_slices_while_the_old_knowledge_base_answers() {
+    let mut w = demo();
+    let starter = w.library.kb().len();
+    let mut big: Vec<Entry> = crate::core::kb::synthetic::entries(3_000).collect();
+    big[0].title = "Zebra stripes return policy".into();
+    w.add_to_kb(big);
+    let Response::KbStatus { total, imported, indexing } = ask(&mut w, PanelRequest::KbStatus, &Sender::ExtensionPage, 0) else { panic!() };
+    assert_eq!((total, imported, indexing), (starter + 3_000, 3_000, Some(IndexProgress { done: 0, total: starter + 3_000 })));
+    // The starter index still answers, and knows nothing of the new entries yet.
+    assert!(w.library.index().search("zebra stripes", 1, &Feedback::default()).first().is_none_or(|s| s.id != "e0"));
+    let mut steps = 0;
+    while let Some(p) = w.index_step(1_000) {
+        steps += 1;
+        assert!(p.done <= p.total && p.total == starter + 3_000);
+    }
+    assert_eq!(steps, 4, "three slices and the last one that swaps");
+    assert_eq!(w.library.kb().len(), starter + 3_000);
+    assert_eq!(w.library.index().search("zebra stripes", 1, &Feedback::default())[0].id, "e0");
+    assert_eq!(w.library.progress(), None);
+    // A second import during indexing builds on the first.
+    w.add_to_kb(crate::core::kb::synthetic::entries(2_000).collect());
+    w.add_to_kb(vec![crate::core::kb::synthetic::entries(1).next().unwrap()]);
+    assert_eq!(w.library.imported_entries().len(), 3_000);
+    while w.index_step(5_000).is_some() {}
+    assert_eq!(w.library.kb().len(), starter + 3_000);
+}
+
+#[test]
+fn kb_file_in_parts_imports_once_whole_and_out_of_order_parts_start_over() {
+    let mut w = demo();
+    let before = w.library.kb().len();
+    let file = "id,kind,title,body\nr-a,reply,A,Alpha é\nr-b,reply,B,Beta\n";
+    let (one, two) = file.split_at(file.find("r-b").unwrap());
+    let part = |upload, part, parts, text: &str| PanelRequest::ImportKbPart { upload, part, parts, text: text.into() };
+    assert!(matches!(ask(&mut w, part(1, 0, 2, one), &tab("https://x.com/a/status/1"), 0), Response::Error { .. }), "not from a page");
+    assert!(matches!(ask(&mut w, part(1, 0, 2, one), &Sender::ExtensionPage, 0), Response::KbPart { received: 1, parts: 2, .. }));
+    assert_eq!(w.library.kb().len(), before, "nothing before the last part");
+    let Response::KbImported { added, .. } = ask(&mut w, part(1, 1, 2, two), &Sender::ExtensionPage, 0) else { panic!() };
+    assert_eq!((added, w.library.kb().len()), (2, before + 2));
+    assert!(matches!(ask(&mut w, part(2, 1, 2, two), &Sender::ExtensionPage, 0), Response::Error { .. }), "a part without its first");
+    assert!(w.uploads.is_empty());
+}
+
+#[test]
+fn the_panel_gets_the_queue_only_when_it_changed_and_is_told_when() {
+    let mut w = demo();
+    let page = tab("https://x.com/search?q=acme");
+    let now = crate::core::clock::parse_iso("2026-11-23T12:00:00Z").unwrap();
+    let post = |key: &str, handle: &str, text: &str| RawPost { key: key.into(), author_name: Some(handle.into()), handle: Some(format!("/{handle}")), text: Some(text.into()), time: Some("2026-11-23T11:30:00Z".into()), permalink: Some(format!("/{handle}/status/{key}")) };
+    let panel = |w: &mut Worker, known| ask(w, PanelRequest::Queue { tab_id: 7, known }, &Sender::ExtensionPage, now);
+    assert_eq!(panel(&mut w, None), Response::Queue { version: 0, changed: true, view: None }, "nothing read on that tab yet");
+    assert_eq!(panel(&mut w, Some(0)), Response::Queue { version: 0, changed: false, view: None });
+    ask(&mut w, PageRequest::ReadPage { posts: vec![post("1", "pia", "love the new router!"), post("2", "ana", "my charger is smoking, help"), post("3", "AcmeCare", "Sorry Ana, DM us")], settled: false, background: String::new() }, &page, now);
+    let [crate::core::protocol::Notice::QueueChanged { tab_id: 7, version }] = w.notices()[..] else { panic!() };
+    assert!(w.notices().is_empty(), "told once");
+    let Response::Queue { version: v, changed: true, view: Some(view) } = panel(&mut w, Some(0)) else { panic!() };
+    assert_eq!(v, version);
+    let rows: Vec<(&str, bool, bool)> = view.rows.iter().map(|r| (r.post.key.as_str(), r.triage.is_some(), r.answered)).collect();
+    assert_eq!(rows, [("2", true, false), ("1", true, false), ("3", false, false)], "urgent first, the brand's own post after the queue");
+    assert_eq!(panel(&mut w, Some(version)), Response::Queue { version, changed: false, view: None });
+    // An answered post leaves the queue: a new version, and the panel is told.
+    w.tabs.mark_answered(7, ["2"]);
+    let [crate::core::protocol::Notice::QueueChanged { version: after, .. }] = w.notices()[..] else { panic!() };
+    let Response::Queue { changed: true, view: Some(view), .. } = panel(&mut w, Some(version)) else { panic!() };
+    assert!(after > version);
+    let rows: Vec<(&str, bool)> = view.rows.iter().map(|r| (r.post.key.as_str(), r.answered)).collect();
+    assert_eq!(rows, [("1", false), ("2", true), ("3", false)]);
+    // Marking it again changes nothing, so nobody is told.
+    w.tabs.mark_answered(7, ["2"]);
+    assert!(w.notices().is_empty());
+}
+
+#[test]
+fn a_post_the_crm_shows_answered_leaves_the_queue_when_its_card_is_read() {
+    let mut w = demo();
+    let page = tab("https://x.com/dana/status/1");
+    let mut first = raw("a", "dana");
+    first.text = Some("still no refund".into());
+    let mut second = raw("b", "dana");
+    second.permalink = Some("/dana/status/2".into());
+    second.text = Some("hello??".into());
+    ask(&mut w, PageRequest::ReadPage { posts: vec![first, second], settled: false, background: String::new() }, &page, 0);
+    w.notices();
+    let io = TestIo::default();
+    let dana = CustomerRef { identities: vec![Identity::new("x", "dana")], display_name: None };
+    let mut card = unknown(&dana);
+    card.answered = vec!["https://x.com/dana/status/1".into()];
+    io.known.borrow_mut().push((dana, card));
+    let Response::CustomerCards { cards } = ask_with(&mut w, &io, PageRequest::CustomerCards { post_keys: vec!["a".into(), "b".into()] }, &page, 0) else { panic!() };
+    let answered: Vec<bool> = cards.iter().map(|c| matches!(c, CustomerCardResult::Card { answered: true, .. })).collect();
+    assert_eq!(answered, [true, false], "one card per post, answered only where the CRM has that post");
+    let queued: Vec<String> = queue::waiting(w.tabs.snapshot(7).unwrap()).iter().map(|(p, _)| p.key.clone()).collect();
+    assert_eq!(queued, ["b"]);
+    assert_eq!(w.notices().len(), 1, "the panel is told");
+}
