@@ -3,8 +3,7 @@
 // only does what the core asks (IndexedDB, fetch, tabs, the side panel, storage).
 // The core runs here, not in content scripts, because x.com and facebook.com send a CSP
 // without 'wasm-unsafe-eval' and Chrome then refuses to compile wasm in a content script.
-import init, { worker_start, worker_handle, worker_forget_tab, worker_index_step, worker_notices } from './pkg/tactful.js';
-import * as crm from './crm-store.js';
+import init, { worker_start, worker_handle, worker_forget_tab, worker_index_step, worker_notices, local_crm_get_setting } from './pkg/tactful.js';
 import * as remote from './crm-remote.js';
 
 const ORIGIN = `chrome-extension://${chrome.runtime.id}/`;
@@ -13,8 +12,9 @@ const t0 = performance.now();
 /** The side panel opened for a tab's click (see the listener), until the core asks. */
 const panelOpening = new Map();
 
-/** What the core may ask the browser to do (src/web/worker.rs, `JsIo`). Each returns a
- * promise; a rejection's message reaches the agent through the core's answer. */
+/** What the core may ask the browser to do (src/web/worker.rs, `JsIo`; the local CRM's
+ * IndexedDB the wasm reaches itself, through crm-store.js). Each returns a promise; a
+ * rejection's message reaches the agent through the core's answer. */
 const io = {
   fetch: remote.fetcher,
   openTab: (/** @type {string} */ url, /** @type {number} */ opener) => chrome.tabs.create({ url, openerTabId: opener }),
@@ -24,17 +24,9 @@ const io = {
     return opening;
   },
   saveSettings: (/** @type {any} */ settings) => chrome.storage.local.set({ settings }),
-  keep: (/** @type {string} */ key, /** @type {any} */ value) => crm.setSetting(key, value),
-  localCards: crm.cards,
-  localApply: crm.apply,
-  localExportAll: crm.exportAll,
-  localImportAll: crm.importAll,
-  localExportCustomer: crm.exportCustomer,
-  localDeleteCustomer: crm.deleteCustomer,
   mayReach: (/** @type {string} */ origin) => chrome.permissions.contains({ origins: [origin] }),
   keepCrm: remote.keep,
   enqueue: remote.enqueue,
-  outbox: remote.outbox,
   sendNow: remote.sendNow,
   resolve: remote.resolve,
 };
@@ -44,7 +36,7 @@ const ready = (async () => {
   await init({ module_or_path: chrome.runtime.getURL('pkg/tactful_bg.wasm') });
   const { settings } = await chrome.storage.local.get('settings');
   // The team's imported knowledge base lives in the extension's IndexedDB (it can be large).
-  const [kb, feedback, connected] = await Promise.all(['kb', 'feedback', 'crm'].map((k) => crm.getSetting(k).catch(() => undefined)));
+  const [kb, feedback, connected] = await Promise.all(['kb', 'feedback', 'crm'].map((k) => local_crm_get_setting(k).catch(() => undefined)));
   worker_start(settings, performance.now() - t0, kb ?? [], feedback, connected ?? null, io);
   indexInSlices();
   await remote.resume();

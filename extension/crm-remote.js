@@ -8,7 +8,7 @@ import {
   crm_deliver, crm_outbox_new, crm_outbox_enqueue, crm_outbox_recover, crm_outbox_take_due,
   crm_outbox_complete, crm_outbox_resolve, crm_outbox_next_due_at, crm_outbox_send_now,
 } from './pkg/tactful.js';
-import { getSetting, setSetting } from './crm-store.js';
+import { local_crm_get_setting as getSetting, local_crm_set_setting as setSetting } from './pkg/tactful.js';
 
 const ALARM = 'tactful-crm-outbox';
 
@@ -86,11 +86,6 @@ function changeOutbox(change) {
   });
   outboxLock = run.catch(() => {});
   return run;
-}
-
-/** The outbox as stored (a new one when there is none). */
-export async function outbox() {
-  return loadOutbox();
 }
 
 /** Queues writes durably, then tries to deliver. */

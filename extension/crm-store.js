@@ -1,54 +1,67 @@
-// The local CRM's records in IndexedDB, owned by the service worker. Decisions (who a post's
-// author is, what a customer record becomes, what the card shows) come from the Rust core;
-// this file only reads and writes records. The database lives under the extension's
-// origin: no page or content script can open it.
-import { crm_identity_key, crm_identity_keys, crm_resolve, crm_upsert, crm_card, crm_unknown_card, crm_check_import } from './pkg/tactful.js';
+// IndexedDB primitives for the local CRM: open (creating or upgrading the stores a schema
+// lists), a batch of reads in one read-only transaction, a batch of writes in one
+// read-write transaction. No rules here: src/core/crm/local.rs decides, src/web/idb.rs
+// calls these (wasm-bindgen imports this file), and the schema comes from Rust.
+// The database lives under the extension's origin: no page or content script can open it.
 
-const DB_NAME = 'tactful-crm';
-// Bump with a step in upgrade() when the stores change; older databases are migrated.
-// v2: a `settings` store for the connected CRM (with its credentials) and the outbox.
-// v3: `counts`, each customer's number of interactions: counting an index range walks
-// every entry (26 µs each; 65 ms for a customer with 2,500), so the card reads a number.
-const DB_VERSION = 3;
-const STORES = ['customers', 'identities', 'interactions', 'tickets', 'notes', 'counts'];
+/**
+ * @typedef {{ name: string, version: number, stores: Array<{ name: string, key_path: string | string[] | null, indexes: Array<{ name: string, key_path: string | string[] }>, since: number }> }} Schema
+ * @typedef {{ lower?: IDBValidKey, upper?: IDBValidKey, lower_open?: boolean, upper_open?: boolean }} Range
+ * @typedef {{ op: 'get', store: string, key: IDBValidKey }
+ *   | { op: 'get_all' | 'count', store: string, index?: string, range?: Range }
+ *   | { op: 'newest', store: string, index?: string, range: Range, limit: number }} ReadOp
+ * @typedef {{ op: 'put', store: string, value: any, key?: IDBValidKey }
+ *   | { op: 'delete', store: string, key: IDBValidKey }
+ *   | { op: 'delete_range', store: string, index?: string, range: Range }
+ *   | { op: 'clear', store: string }} WriteOp
+ */
 
-/** @type {Promise<IDBDatabase> | null} */
-let dbPromise = null;
+/** @type {Map<string, Promise<IDBDatabase>>} */
+const opened = new Map();
 
-function upgrade(/** @type {IDBDatabase} */ db, /** @type {number} */ from) {
-  if (from < 1) {
-    db.createObjectStore('customers', { keyPath: 'id' });
-    db.createObjectStore('identities', { keyPath: 'key' }); // {key: "x:dana", customer_id}
-    const i = db.createObjectStore('interactions', { keyPath: 'id' });
-    i.createIndex('by_customer', ['customer_id', 'at']);
-    const t = db.createObjectStore('tickets', { keyPath: ['customer_id', 'id'] });
-    t.createIndex('by_customer', 'customer_id');
-    const n = db.createObjectStore('notes', { keyPath: 'id' });
-    n.createIndex('by_customer', 'customer_id');
-  }
-  if (from < 2) {
-    db.createObjectStore('settings'); // out-of-line keys: 'crm', 'outbox'
-  }
-  if (from < 3) {
-    db.createObjectStore('counts'); // customer id -> number of interactions; filled lazily
+/** Why a primitive failed, for idb.rs: where, and the DOMException's name and words. */
+function failure(/** @type {'open' | 'read' | 'write'} */ stage, /** @type {any} */ e) {
+  return { stage, name: (e && e.name) || 'Error', message: String((e && e.message) || e || 'unknown error') };
+}
+
+/** Creates the stores (and their indexes) added after version `from`. */
+function upgrade(/** @type {IDBDatabase} */ db, /** @type {number} */ from, /** @type {Schema} */ schema) {
+  for (const s of schema.stores) {
+    if (s.since <= from) continue;
+    const store = db.createObjectStore(s.name, s.key_path == null ? undefined : { keyPath: s.key_path });
+    for (const ix of s.indexes) store.createIndex(ix.name, ix.key_path);
   }
 }
 
-export function open() {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = (e) => upgrade(req.result, e.oldVersion);
+/** The database of `schema`, opened once per context (and again after a version change). */
+export function open(/** @type {Schema} */ schema) {
+  const id = `${schema.name} v${schema.version}`;
+  let p = opened.get(id);
+  if (!p) {
+    p = new Promise((resolve, reject) => {
+      const req = indexedDB.open(schema.name, schema.version);
+      req.onupgradeneeded = (e) => upgrade(req.result, e.oldVersion, schema);
       req.onsuccess = () => {
         const db = req.result;
         // Another context upgrading or deleting the database: step aside, reopen later.
-        db.onversionchange = () => { db.close(); dbPromise = null; };
+        db.onversionchange = () => { db.close(); opened.delete(id); };
         resolve(db);
       };
-      req.onerror = () => reject(req.error);
+      req.onerror = () => reject(failure('open', req.error));
+      req.onblocked = () => reject(failure('open', { name: 'BlockedError', message: 'another Tactful page holds an older version of the database open' }));
     });
+    opened.set(id, p);
+    p.catch(() => opened.delete(id)); // the next call tries again
   }
-  return dbPromise;
+  return p;
+}
+
+/** @param {Range | undefined} r */
+function keyRange(r) {
+  if (!r) return undefined;
+  if (r.lower === undefined) return r.upper === undefined ? undefined : IDBKeyRange.upperBound(r.upper, !!r.upper_open);
+  if (r.upper === undefined) return IDBKeyRange.lowerBound(r.lower, !!r.lower_open);
+  return IDBKeyRange.bound(r.lower, r.upper, !!r.lower_open, !!r.upper_open);
 }
 
 /** @template T @param {IDBRequest<T>} r @returns {Promise<T>} */
@@ -59,193 +72,105 @@ function done(r) {
   });
 }
 
-function finished(/** @type {IDBTransaction} */ tx) {
+/** The store or index a read walks. */
+function source(/** @type {IDBTransaction} */ tx, /** @type {{ store: string, index?: string }} */ o) {
+  const s = tx.objectStore(o.store);
+  return o.index ? s.index(o.index) : s;
+}
+
+/** The last `limit` records of a range, highest key first. */
+function newest(/** @type {IDBObjectStore | IDBIndex} */ src, /** @type {IDBKeyRange | undefined} */ range, /** @type {number} */ limit) {
+  /** @type {any} */
+  const s = src;
+  // One request instead of one per record, where Chromium has it (getAllRecords, 2025).
+  if (typeof s.getAllRecords === 'function') {
+    return done(s.getAllRecords({ query: range, count: limit, direction: 'prev' })).then((/** @type {any[]} */ rs) => rs.map((x) => x.value));
+  }
   return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve(undefined);
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error || new Error('CRM write aborted'));
-  });
-}
-
-/** Owner of each identity key of `who`, in order (null where nobody). */
-async function owners(/** @type {IDBTransaction} */ tx, /** @type {any} */ who) {
-  const keys = crm_identity_keys(who);
-  const ids = tx.objectStore('identities');
-  return Promise.all(keys.map(async (/** @type {string} */ k) => {
-    const row = await done(ids.get(k));
-    return row ? row.customer_id : null;
-  }));
-}
-
-/** Newest `limit` interactions of a customer, and how many there are. */
-async function recent(/** @type {IDBTransaction} */ tx, /** @type {string} */ id, /** @type {number} */ limit) {
-  const index = tx.objectStore('interactions').index('by_customer');
-  const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
-  const kept = await done(tx.objectStore('counts').get(id));
-  const total = typeof kept === 'number' ? kept : await done(index.count(range));
-  /** @type {any[]} */
-  const out = [];
-  await new Promise((resolve, reject) => {
-    const cur = index.openCursor(range, 'prev');
+    /** @type {any[]} */
+    const out = [];
+    if (limit <= 0) return resolve(out);
+    const cur = src.openCursor(range, 'prev');
     cur.onsuccess = () => {
       const c = cur.result;
-      if (!c || out.length >= limit) return resolve(undefined);
+      if (!c) return resolve(out);
       out.push(c.value);
+      if (out.length >= limit) return resolve(out);
       c.continue();
     };
     cur.onerror = () => reject(cur.error);
   });
-  return { total, items: out, counted: typeof kept !== 'number' };
 }
 
-/** The customer card for a post's author, with up to `lines` of history. */
-export async function card(/** @type {any} */ who, /** @type {number} */ now, lines = 3) {
-  return (await cards([who], now, lines))[0];
-}
-
-/** The customer cards of several authors, read in one transaction. */
-export async function cards(/** @type {any[]} */ whos, /** @type {number} */ now, lines = 3) {
-  if (!whos.length) return [];
-  const db = await open();
-  const tx = db.transaction(STORES, 'readonly');
-  return Promise.all(whos.map((who) => cardIn(tx, who, now, lines)));
-}
-
-async function cardIn(/** @type {IDBTransaction} */ tx, /** @type {any} */ who, /** @type {number} */ now, /** @type {number} */ lines) {
-  const r = crm_resolve(who, await owners(tx, who));
-  if (r.kind === 'new') return crm_unknown_card(who);
-  const customer = await done(tx.objectStore('customers').get(r.id));
-  const { total, items, counted } = await recent(tx, r.id, Math.max(40, lines));
-  // A database from before v3: keep the count we just paid for.
-  if (counted) open().then((d) => d.transaction('counts', 'readwrite').objectStore('counts').put(total, r.id)).catch(() => {});
-  const tickets = await done(tx.objectStore('tickets').index('by_customer').getAll(r.id));
-  const notes = await done(tx.objectStore('notes').index('by_customer').getAll(r.id));
-  return crm_card(customer, items, tickets.map((/** @type {any} */ t) => t.ticket), notes, total, now, lines);
-}
-
-/**
- * Applies writes (from the worker's `crm_writes`) in one transaction each. Returns the
- * ops that changed something (a customer's post already logged is not new).
- */
-export async function apply(/** @type {any[]} */ ops, /** @type {number} */ now) {
-  const db = await open();
-  const fresh = [];
-  for (const op of ops) {
-    const tx = db.transaction(STORES, 'readwrite');
-    const who = op.customer;
-    const own = await owners(tx, who);
-    const r = crm_resolve(who, own);
-    const existing = r.kind === 'new' ? null : await done(tx.objectStore('customers').get(r.id));
-    const { customer, added } = crm_upsert(existing ?? null, who, own, now, crypto.randomUUID());
-    tx.objectStore('customers').put(customer);
-    for (const key of added) tx.objectStore('identities').put({ key, customer_id: customer.id });
-    let isNew = true;
-    if (op.op === 'log_interaction') {
-      // Ids make writes idempotent: the customer's post is keyed by its permalink.
-      if (op.interaction.id) isNew = !(await done(tx.objectStore('interactions').getKey(op.interaction.id)));
-      tx.objectStore('interactions').put({ ...op.interaction, id: op.interaction.id || crypto.randomUUID(), customer_id: customer.id });
-      if (isNew) {
-        const counts = tx.objectStore('counts');
-        const kept = await done(counts.get(customer.id));
-        const range = IDBKeyRange.bound([customer.id, -Infinity], [customer.id, Infinity]);
-        // Counted after the put when unknown (an older database), else one more.
-        counts.put(typeof kept === 'number' ? kept + 1 : await done(tx.objectStore('interactions').index('by_customer').count(range)), customer.id);
-      }
-    } else if (op.op === 'add_note') {
-      tx.objectStore('notes').put({ id: crypto.randomUUID(), customer_id: customer.id, text: op.text, agent: op.agent ?? null, at: now });
-    } else if (op.op === 'create_ticket') {
-      const id = crypto.randomUUID();
-      tx.objectStore('tickets').put({ customer_id: customer.id, id, ticket: { id, subject: op.subject, status: 'open', open: true, link: null, updated_at: now } });
-    }
-    await finished(tx);
-    if (isNew) fresh.push(op);
+/** Issues one read; its answer: a record or undefined, an array, or a number. */
+function readOne(/** @type {IDBTransaction} */ tx, /** @type {ReadOp} */ o) {
+  switch (o.op) {
+    case 'get': return done(tx.objectStore(o.store).get(o.key));
+    case 'get_all': return done(source(tx, o).getAll(keyRange(o.range)));
+    case 'newest': return newest(source(tx, o), keyRange(o.range), o.limit);
+    case 'count': return done(source(tx, o).count(keyRange(o.range)));
+    default: throw new TypeError(`unknown read ${JSON.stringify(/** @type {any} */ (o).op)}`);
   }
-  return fresh;
 }
 
-/** The whole store, as the options page exports it. */
-export async function exportAll() {
-  const db = await open();
-  const tx = db.transaction(STORES, 'readonly');
-  const [customers, interactions, tickets, notes] = await Promise.all(['customers', 'interactions', 'tickets', 'notes'].map((s) => done(tx.objectStore(s).getAll())));
-  return { schema: 2, customers, interactions, tickets: tickets.map((/** @type {any} */ t) => [t.customer_id, t.ticket]), notes };
-}
-
-/** Replaces the store with an export, checked by the core first (all or nothing). */
-export async function importAll(/** @type {any} */ snapshot) {
-  const s = crm_check_import(snapshot); // throws with words for the user
-  const db = await open();
-  const tx = db.transaction(STORES, 'readwrite');
-  for (const name of STORES) tx.objectStore(name).clear();
-  for (const c of s.customers) {
-    tx.objectStore('customers').put(c);
-    for (const key of crm_identity_keys({ identities: c.identities, display_name: null })) tx.objectStore('identities').put({ key, customer_id: c.id });
+/** Answers every read from one read-only transaction (issued at once; answers in order). */
+export async function read(/** @type {Schema} */ schema, /** @type {ReadOp[]} */ ops) {
+  const db = await open(schema);
+  try {
+    const tx = db.transaction([...new Set(ops.map((o) => o.store))], 'readonly');
+    return await Promise.all(ops.map((o) => readOne(tx, o)));
+  } catch (e) {
+    throw failure('read', e);
   }
-  /** @type {Map<string, number>} */
-  const counts = new Map();
-  for (const i of s.interactions) {
-    tx.objectStore('interactions').put(i);
-    counts.set(i.customer_id, (counts.get(i.customer_id) || 0) + 1);
-  }
-  for (const c of s.customers) tx.objectStore('counts').put(counts.get(c.id) || 0, c.id);
-  for (const [customer_id, t] of s.tickets) tx.objectStore('tickets').put({ customer_id, id: t.id, ticket: t });
-  for (const n of s.notes) tx.objectStore('notes').put(n);
-  await finished(tx);
-  return { customers: s.customers.length, interactions: s.interactions.length };
 }
 
-/** A value from the `settings` store ('crm' config with credentials, 'outbox'). */
-export async function getSetting(/** @type {string} */ key) {
-  const db = await open();
-  return done(db.transaction('settings', 'readonly').objectStore('settings').get(key));
-}
-
-export async function setSetting(/** @type {string} */ key, /** @type {any} */ value) {
-  const db = await open();
-  const tx = db.transaction('settings', 'readwrite');
-  if (value === undefined) tx.objectStore('settings').delete(key);
-  else tx.objectStore('settings').put(value, key);
-  await finished(tx);
-}
-
-/** The customer who owns an identity typed by an agent (network + handle or email). */
-async function ownerOf(/** @type {IDBTransaction} */ tx, /** @type {string} */ network, /** @type {string} */ value) {
-  const row = await done(tx.objectStore('identities').get(crm_identity_key(network, value)));
-  if (!row) throw new Error(`No customer with ${network === 'email' ? value : `@${value.replace(/^@/, '')} on ${network}`} in the local CRM.`);
-  return row.customer_id;
-}
-
-/** Everything the local CRM holds about one customer (a privacy request's export). */
-export async function exportCustomer(/** @type {string} */ network, /** @type {string} */ value) {
-  const db = await open();
-  const tx = db.transaction(STORES, 'readonly');
-  const id = await ownerOf(tx, network, value);
-  const customer = await done(tx.objectStore('customers').get(id));
-  const { items } = await recent(tx, id, Infinity);
-  const tickets = await done(tx.objectStore('tickets').index('by_customer').getAll(id));
-  const notes = await done(tx.objectStore('notes').index('by_customer').getAll(id));
-  return { schema: 2, customers: [customer], interactions: items.reverse(), tickets: tickets.map((/** @type {any} */ t) => [id, t.ticket]), notes };
-}
-
-/** Erases a customer and everything about them, in one transaction. */
-export async function deleteCustomer(/** @type {string} */ network, /** @type {string} */ value) {
-  const db = await open();
-  const tx = db.transaction(STORES, 'readwrite');
-  const id = await ownerOf(tx, network, value);
-  const customer = await done(tx.objectStore('customers').get(id));
-  tx.objectStore('customers').delete(id);
-  tx.objectStore('counts').delete(id);
-  for (const key of crm_identity_keys({ identities: customer.identities, display_name: null })) tx.objectStore('identities').delete(key);
-  const byCustomer = (/** @type {string} */ store) => new Promise((resolve, reject) => {
-    const range = store === 'interactions' ? IDBKeyRange.bound([id, -Infinity], [id, Infinity]) : IDBKeyRange.only(id);
-    const cur = tx.objectStore(store).index('by_customer').openCursor(range);
-    let n = 0;
-    cur.onsuccess = () => { const c = cur.result; if (!c) return resolve(n); c.delete(); n += 1; c.continue(); };
+/** Deletes the records whose index key is in `range` (keys only: values aren't loaded). */
+function deleteByIndex(/** @type {IDBObjectStore} */ store, /** @type {string} */ index, /** @type {IDBKeyRange} */ range) {
+  return new Promise((resolve, reject) => {
+    const cur = store.index(index).openKeyCursor(range);
+    cur.onsuccess = () => {
+      const c = cur.result;
+      if (!c) return resolve(undefined);
+      store.delete(c.primaryKey);
+      c.continue();
+    };
     cur.onerror = () => reject(cur.error);
   });
-  const interactions = await byCustomer('interactions');
-  await byCustomer('tickets');
-  await byCustomer('notes');
-  await finished(tx);
-  return { interactions };
+}
+
+/** Applies the writes in order in one read-write transaction: all of them or none. */
+export async function write(/** @type {Schema} */ schema, /** @type {WriteOp[]} */ ops) {
+  const db = await open(schema);
+  /** @type {IDBTransaction | null} */
+  let tx = null;
+  try {
+    tx = db.transaction([...new Set(ops.map((o) => o.store))], 'readwrite');
+    const t = tx;
+    const finished = new Promise((resolve, reject) => {
+      t.oncomplete = () => resolve(undefined);
+      t.onabort = () => reject(t.error || new DOMException('the write was cancelled', 'AbortError'));
+    });
+    finished.catch(() => {}); // awaited below; an abort while issuing is thrown from there
+    for (const o of ops) {
+      const store = t.objectStore(o.store);
+      if (o.op === 'put') {
+        if (o.key === undefined) store.put(o.value);
+        else store.put(o.value, o.key);
+      } else if (o.op === 'delete') store.delete(o.key);
+      else if (o.op === 'clear') store.clear();
+      else if (o.op === 'delete_range') {
+        const range = keyRange(o.range);
+        if (!range) throw new DOMException('a range delete needs a range', 'DataError');
+        // A cursor answers later: wait for it so the writes after it come after it.
+        if (o.index) await deleteByIndex(store, o.index, range);
+        else store.delete(range);
+      } else throw new TypeError(`unknown write ${JSON.stringify(/** @type {any} */ (o).op)}`);
+    }
+    await finished;
+  } catch (e) {
+    // A put refused at once (a record without its key) leaves the transaction open:
+    // abort it, so nothing of the batch is written.
+    try { if (tx) tx.abort(); } catch { /* already finished or aborted */ }
+    throw failure('write', e);
+  }
 }

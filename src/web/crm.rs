@@ -1,10 +1,7 @@
-//! The local CRM's decisions for `extension/crm-store.js`, which owns the IndexedDB
-//! records: it reads what a decision needs, calls here, and writes what comes back.
+//! A connected CRM for `extension/crm-remote.js`: config checks, cards, the outbox and
+//! delivery. (The local CRM is `super::local_crm`.)
 
 use super::chrome::to_js;
-use crate::core::crm::card::{card_with, unknown};
-use crate::core::crm::local::{history_from, migrate, resolve, upsert_customer, Resolution};
-use crate::core::crm::{Customer, CustomerRef, Identity, Interaction, Note, Ticket};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -15,76 +12,6 @@ fn from<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
 
 fn out<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
     to_js(v).map_err(|e| JsValue::from_str(&e))
-}
-
-/// Who owns an identity of `who`, given the owners looked up in `who.identities` order.
-fn owner_in<'a>(who: &'a CustomerRef, owners: &'a [Option<String>]) -> impl Fn(&Identity) -> Option<String> + 'a {
-    move |i| who.identities.iter().position(|x| x == i).and_then(|k| owners.get(k).cloned().flatten())
-}
-
-/// Identity keys to look up, in matching order ("x:dana", "email:d@example.com").
-#[wasm_bindgen]
-pub fn crm_identity_keys(who: JsValue) -> Result<JsValue, JsValue> {
-    let who: CustomerRef = from(who, "customer")?;
-    out(&who.identities.iter().map(Identity::key).collect::<Vec<_>>())
-}
-
-/// The storage key of one identity typed by an agent ("x", "@Dana_Reyes" -> "x:dana_reyes").
-#[wasm_bindgen]
-pub fn crm_identity_key(network: String, value: String) -> String {
-    Identity::new(&network, &value).key()
-}
-
-/// Which customer a post's author is, given the owner of each identity key (same order
-/// as `crm_identity_keys`, `null` where nobody): `{kind: "existing"|"new"|"conflict", id}`.
-#[wasm_bindgen]
-pub fn crm_resolve(who: JsValue, owners: JsValue) -> Result<JsValue, JsValue> {
-    let who: CustomerRef = from(who, "customer")?;
-    let owners: Vec<Option<String>> = from(owners, "owner list")?;
-    let r = resolve(&who, owner_in(&who, &owners));
-    let v = match r {
-        Resolution::Existing(id) => serde_json::json!({ "kind": "existing", "id": id }),
-        Resolution::New => serde_json::json!({ "kind": "new" }),
-        Resolution::Conflict { chosen, others } => serde_json::json!({ "kind": "conflict", "id": chosen, "others": others }),
-    };
-    out(&v)
-}
-
-/// The customer record to store after a write, and the identity keys it newly owns.
-#[wasm_bindgen]
-pub fn crm_upsert(existing: JsValue, who: JsValue, owners: JsValue, now_ms: f64, fresh_id: String) -> Result<JsValue, JsValue> {
-    let existing: Option<Customer> = from(existing, "customer record")?;
-    let who: CustomerRef = from(who, "customer")?;
-    let owners: Vec<Option<String>> = from(owners, "owner list")?;
-    let (c, added) = upsert_customer(existing, &who, owner_in(&who, &owners), now_ms as i64, &fresh_id);
-    out(&serde_json::json!({ "customer": c, "added": added.iter().map(Identity::key).collect::<Vec<_>>() }))
-}
-
-/// The customer card from stored records (interactions newest first).
-#[wasm_bindgen]
-pub fn crm_card(customer: JsValue, interactions: JsValue, tickets: JsValue, notes: JsValue, total: u32, now_ms: f64, recent: u32) -> Result<JsValue, JsValue> {
-    let customer: Customer = from(customer, "customer record")?;
-    let interactions: Vec<Interaction> = from(interactions, "interaction list")?;
-    let tickets: Vec<Ticket> = from(tickets, "ticket list")?;
-    let notes: Vec<Note> = from(notes, "note list")?;
-    let h = history_from(customer, interactions, tickets, notes, recent.max(10) as usize);
-    out(&card_with(&h, total as usize, now_ms as i64, recent as usize))
-}
-
-/// The card for an author the CRM doesn't know.
-#[wasm_bindgen]
-pub fn crm_unknown_card(who: JsValue) -> Result<JsValue, JsValue> {
-    out(&unknown(&from(who, "customer")?))
-}
-
-/// Checks (and brings forward) a whole-store export before it replaces the store.
-#[wasm_bindgen]
-pub fn crm_check_import(snapshot: JsValue) -> Result<JsValue, JsValue> {
-    let raw: serde_json::Value = from(snapshot, "export")?;
-    let s = migrate(raw).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    // Dangling references reject the file as a whole.
-    crate::core::crm::local::LocalCrm::import_all(s.clone()).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    out(&s)
 }
 
 // --- A remote CRM: the outbox and connector calls --------------------------------------

@@ -6,6 +6,8 @@
 pub mod bench;
 mod chrome;
 pub mod crm;
+mod idb;
+pub mod local_crm;
 mod options;
 mod options_crm;
 mod options_kb;

@@ -5,11 +5,10 @@
 
 use super::chrome::to_js;
 use super::crm::JsHttp;
-use crate::core::crm::card::CardView;
+use super::idb::IdbStore;
 use crate::core::crm::config::CrmConfig;
-use crate::core::crm::local::Snapshot;
-use crate::core::crm::outbox::Outbox;
-use crate::core::crm::{CustomerRef, WriteOp};
+use crate::core::crm::local::LocalCrm;
+use crate::core::crm::WriteOp;
 use crate::core::protocol::{kinds, DecodeAs, ProtocolError, Request, Response, Sender};
 use crate::core::settings::Settings;
 use crate::core::worker::serve::{serve, Io};
@@ -50,7 +49,7 @@ pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, fe
     }
     w.crm = serde_wasm_bindgen::from_value::<Option<CrmConfig>>(crm).ok().flatten().and_then(|c| c.validated().ok());
     let fetch = js_sys::Reflect::get(&io, &"fetch".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()).unwrap_or_else(|| js_sys::Function::new_no_args("return Promise.reject({kind: 'unknown', detail: 'no fetch'})"));
-    IO.with(|slot| *slot.borrow_mut() = Some(JsIo { io, http: JsHttp(fetch) }));
+    IO.with(|slot| *slot.borrow_mut() = Some(JsIo { io, http: JsHttp(fetch), local: super::local_crm::crm() }));
 }
 
 struct JsDecode(JsValue);
@@ -128,6 +127,7 @@ use wasm_bindgen::JsCast;
 struct JsIo {
     io: JsValue,
     http: JsHttp,
+    local: std::rc::Rc<LocalCrm<IdbStore>>,
 }
 
 /// Words from a rejected promise.
@@ -144,11 +144,6 @@ impl JsIo {
         let promise = f.apply(&self.io, &args).map_err(words)?;
         JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(words)
     }
-
-    async fn call_as<T: DeserializeOwned>(&self, name: &str, args: &[JsValue]) -> Result<T, String> {
-        let v = self.call(name, args).await?;
-        serde_wasm_bindgen::from_value(v).map_err(|e| format!("the browser glue's {name} gave something unreadable: {e}"))
-    }
 }
 
 fn js<T: Serialize + ?Sized>(v: &T) -> JsValue {
@@ -157,8 +152,20 @@ fn js<T: Serialize + ?Sized>(v: &T) -> JsValue {
 
 impl Io for JsIo {
     type Http = JsHttp;
+    type Store = IdbStore;
     fn http(&self) -> &JsHttp {
         &self.http
+    }
+    fn local(&self) -> &LocalCrm<IdbStore> {
+        &self.local
+    }
+    fn keep_counts_later(&self) {
+        // After the answer has gone: the card needn't wait for a write, and a failure only
+        // means counting again next time.
+        let local = self.local.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = local.keep_counts().await;
+        });
     }
     async fn open_tab(&self, url: &str, opener: i64) -> Result<(), String> {
         self.call("openTab", &[url.into(), (opener as f64).into()]).await.map(drop)
@@ -169,38 +176,6 @@ impl Io for JsIo {
     async fn save_settings(&self, settings: &Settings) -> Result<(), String> {
         self.call("saveSettings", &[js(settings)]).await.map(drop)
     }
-    async fn keep(&self, key: &str, value: serde_json::Value) -> Result<(), String> {
-        self.call("keep", &[key.into(), js(&value)]).await.map(drop)
-    }
-    async fn local_cards(&self, whos: &[CustomerRef], now: i64, lines: usize) -> Result<Vec<CardView>, String> {
-        self.call_as("localCards", &[js(whos), (now as f64).into(), (lines as f64).into()]).await
-    }
-    async fn local_apply(&self, ops: &[WriteOp], now: i64) -> Result<Vec<WriteOp>, String> {
-        self.call_as("localApply", &[js(ops), (now as f64).into()]).await
-    }
-    async fn local_export_all(&self) -> Result<Snapshot, String> {
-        self.call_as("localExportAll", &[]).await
-    }
-    async fn local_import_all(&self, snapshot: serde_json::Value) -> Result<(usize, usize), String> {
-        #[derive(serde::Deserialize)]
-        struct Counts {
-            customers: usize,
-            interactions: usize,
-        }
-        let c: Counts = self.call_as("localImportAll", &[js(&snapshot)]).await?;
-        Ok((c.customers, c.interactions))
-    }
-    async fn local_export_customer(&self, network: &str, value: &str) -> Result<Snapshot, String> {
-        self.call_as("localExportCustomer", &[network.into(), value.into()]).await
-    }
-    async fn local_delete_customer(&self, network: &str, value: &str) -> Result<usize, String> {
-        #[derive(serde::Deserialize)]
-        struct Deleted {
-            interactions: usize,
-        }
-        let d: Deleted = self.call_as("localDeleteCustomer", &[network.into(), value.into()]).await?;
-        Ok(d.interactions)
-    }
     async fn may_reach(&self, origin: &str) -> bool {
         self.call("mayReach", &[origin.into()]).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
     }
@@ -209,9 +184,6 @@ impl Io for JsIo {
     }
     async fn enqueue(&self, ops: &[WriteOp], now: i64) -> Result<(), String> {
         self.call("enqueue", &[js(ops), (now as f64).into()]).await.map(drop)
-    }
-    async fn outbox(&self) -> Result<Outbox, String> {
-        self.call_as("outbox", &[]).await
     }
     async fn send_now(&self) -> Result<(), String> {
         self.call("sendNow", &[]).await.map(drop)

@@ -62,8 +62,8 @@ test('a request of the wrong tier is refused before it is read', async () => {
 });
 
 test('I/O the browser glue lacks is named in the answer, not thrown', async () => {
-  const r = await wasm.worker_handle({ kind: 'crm_export' }, { from: 'extension_page' }, 0);
-  assert.deepEqual(r, { kind: 'error', message: 'the browser glue has no localExportAll' });
+  const r = await wasm.worker_handle({ kind: 'crm_configure', config: null }, { from: 'extension_page' }, 0);
+  assert.deepEqual(r, { kind: 'error', message: 'the browser glue has no keepCrm' });
 });
 
 test('stored settings that fail validation fall back to defaults, which name no brand', async () => {

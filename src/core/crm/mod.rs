@@ -2,7 +2,10 @@
 //!
 //! - [`model`]: customers (identities per network), interactions, tickets, notes.
 //! - [`local`]: the embedded default CRM: matching a post's author to a customer by handle
-//!   first and never by display name alone, merging, privacy export and delete.
+//!   first and never by display name alone, cards, writes, merging, whole-store export and
+//!   import, privacy export and delete; over a [`store::Store`].
+//! - [`store`]: storage primitives shaped after IndexedDB (batched reads and writes, typed
+//!   keys in IndexedDB's order) and [`store::MemoryStore`], the same in memory.
 //! - [`outbox`]: every write goes here first; delivered in order per customer with an
 //!   idempotency key, retried with backoff, kept for the agent when the CRM refuses it.
 //! - [`http`]: the request/response types and the one `Http` trait connectors talk
@@ -30,6 +33,7 @@ pub mod model;
 pub mod outbox;
 pub mod rt;
 pub mod salesforce;
+pub mod store;
 mod text;
 pub mod zendesk;
 

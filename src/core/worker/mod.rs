@@ -47,7 +47,7 @@ pub enum Job {
     OpenTab { url: String, opener: i64 },
     OpenPanel { tab_id: i64 },
     /// Keep a value across restarts, then answer `then`.
-    Keep { key: &'static str, value: serde_json::Value, then: Response },
+    Keep { key: crate::core::crm::local::Setting, value: serde_json::Value, then: Response },
     SaveSettings(Settings),
     CrmConfigure(Option<CrmConfig>),
     CrmTest(Option<CrmConfig>),
@@ -150,7 +150,7 @@ impl Worker {
                     return Response::Ok.into();
                 }
                 // What agents' picks taught the ranking, kept across restarts.
-                Outcome::Io(Job::Keep { key: "feedback", value: serde_json::to_value(&self.library.feedback).unwrap_or_default(), then: Response::Ok })
+                Outcome::Io(Job::Keep { key: crate::core::crm::local::Setting::Feedback, value: serde_json::to_value(&self.library.feedback).unwrap_or_default(), then: Response::Ok })
             }
             PageRequest::CustomerCards { post_keys } => match self.lookups(tab.id, post_keys) {
                 Ok((found, failed)) => Outcome::Io(Job::Cards(CardJob::for_page(tab.id, found, failed))),
@@ -238,7 +238,7 @@ impl Worker {
             // The team's entries are kept across restarts (they can be large: the
             // extension's database, not chrome.storage).
             Ok(i) => Outcome::Io(Job::Keep {
-                key: "kb",
+                key: crate::core::crm::local::Setting::Kb,
                 value: serde_json::to_value(self.library.imported_entries()).unwrap_or_default(),
                 then: Response::KbImported { added: i.added, updated: i.updated, total: i.total, imported: i.imported, indexing: i.indexing },
             }),

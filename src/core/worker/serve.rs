@@ -8,10 +8,12 @@
 use super::crm::{self as decide, Answered, CardJob, CrmRequestError, REMOTE_AT_ONCE};
 use super::handoffs::HandoffError;
 use super::{Job, Outcome, Worker};
-use crate::core::crm::card::{unknown, CardView};
+use crate::core::crm::card::unknown;
 use crate::core::crm::config::CrmConfig;
 use crate::core::crm::http::Http;
-use crate::core::crm::local::Snapshot;
+use crate::core::crm::local::{LocalCrm, Setting};
+use crate::core::crm::store::Store;
+use crate::core::crm::Identity;
 use crate::core::crm::outbox::Outbox;
 use crate::core::crm::{CustomerRef, WriteOp};
 use crate::core::protocol::{CustomerCardResult, RefusedWrite, Request, Response, Sender};
@@ -23,8 +25,14 @@ use std::cell::RefCell;
 #[allow(async_fn_in_trait)]
 pub trait Io {
     type Http: Http;
+    type Store: Store;
     /// The connected CRM's transport (`fetch` in the browser).
     fn http(&self) -> &Self::Http;
+    /// The local CRM (IndexedDB in the browser), which also keeps what the worker needs
+    /// after a restart (the imported knowledge base, learned picks, the outbox).
+    fn local(&self) -> &LocalCrm<Self::Store>;
+    /// Saves interaction counts a card had to count, after its answer has gone.
+    fn keep_counts_later(&self);
 
     /// Opens `url` in a new tab beside tab `opener`.
     async fn open_tab(&self, url: &str, opener: i64) -> Result<(), String>;
@@ -32,29 +40,12 @@ pub trait Io {
     async fn open_panel(&self, tab_id: i64) -> Result<(), String>;
     /// Keeps the team's settings (chrome.storage).
     async fn save_settings(&self, settings: &Settings) -> Result<(), String>;
-    /// Keeps a value the worker needs after a restart (the imported knowledge base, the
-    /// learned picks) in the extension's own database.
-    async fn keep(&self, key: &str, value: serde_json::Value) -> Result<(), String>;
-
-    /// The local CRM's cards for `whos`, in order, with `lines` of history each.
-    async fn local_cards(&self, whos: &[CustomerRef], now: i64, lines: usize) -> Result<Vec<CardView>, String>;
-    /// Applies writes to the local CRM; returns those that changed something.
-    async fn local_apply(&self, ops: &[WriteOp], now: i64) -> Result<Vec<WriteOp>, String>;
-    async fn local_export_all(&self) -> Result<Snapshot, String>;
-    /// Replaces the local CRM (the snapshot is checked): (customers, interactions).
-    async fn local_import_all(&self, snapshot: serde_json::Value) -> Result<(usize, usize), String>;
-    async fn local_export_customer(&self, network: &str, value: &str) -> Result<Snapshot, String>;
-    /// Erases a customer: how many interactions went.
-    async fn local_delete_customer(&self, network: &str, value: &str) -> Result<usize, String>;
-
     /// Whether the browser lets Tactful reach `origin` ("https://rt.example.com/*").
     async fn may_reach(&self, origin: &str) -> bool;
     /// Keeps (or with none, forgets) the connected CRM's settings, for the outbox too.
     async fn keep_crm(&self, config: Option<&CrmConfig>) -> Result<(), String>;
     /// Queues writes for the connected CRM, durably, and starts delivering.
     async fn enqueue(&self, ops: &[WriteOp], now: i64) -> Result<(), String>;
-    /// The connected CRM's outbox as stored.
-    async fn outbox(&self) -> Result<Outbox, String>;
     /// Sends waiting writes now.
     async fn send_now(&self) -> Result<(), String>;
     /// Retries (`retry`) or discards refused write `seq`.
@@ -100,14 +91,14 @@ async fn run<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, job: Job, 
         }
         Job::Write { ops } => {
             // Only what is new goes to the connected CRM (the customer's post once).
-            let fresh = match io.local_apply(&ops, now).await {
+            let fresh = match io.local().apply(&ops, now).await {
                 Ok(f) => f,
-                Err(e) => return Response::error(CrmRequestError::Local(e)),
+                Err(e) => return Response::error(CrmRequestError::Local(e.to_string())),
             };
             let connected = with(worker, |w| w.crm.is_some());
             if connected && !fresh.is_empty() {
                 if let Err(e) = io.enqueue(&fresh, now).await {
-                    return Response::error(CrmRequestError::Local(e));
+                    return Response::Error { message: format!("Logged here, but not queued for the connected CRM: {e}") };
                 }
             }
             Response::Ok
@@ -120,7 +111,7 @@ async fn run<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, job: Job, 
             Ok(()) => Response::Ok,
             Err(_) => Response::Error { message: "Click the Tactful icon in the toolbar to open the panel.".into() },
         },
-        Job::Keep { key, value, then } => match io.keep(key, value).await {
+        Job::Keep { key, value, then } => match io.local().set_setting(key, Some(&value)).await {
             Ok(()) => then,
             Err(e) => Response::Error { message: format!("Tactful couldn't keep this for next time: {e}") },
         },
@@ -139,21 +130,21 @@ async fn run<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, job: Job, 
             Ok(()) => status(worker, io, now).await,
             Err(e) => Response::Error { message: e },
         },
-        Job::CrmCustomerExport { network, value } => match io.local_export_customer(&network, &value).await {
+        Job::CrmCustomerExport { network, value } => match io.local().export_customer(&Identity::new(&network, &value)).await {
             Ok(snapshot) => Response::CrmCustomerExport { snapshot },
-            Err(e) => Response::Error { message: e },
+            Err(e) => Response::error(e),
         },
-        Job::CrmCustomerDelete { network, value } => match io.local_delete_customer(&network, &value).await {
-            Ok(interactions) => Response::CrmCustomerDeleted { interactions },
-            Err(e) => Response::Error { message: e },
+        Job::CrmCustomerDelete { network, value } => match io.local().delete_customer(&Identity::new(&network, &value)).await {
+            Ok(d) => Response::CrmCustomerDeleted { interactions: d.interactions as usize },
+            Err(e) => Response::error(e),
         },
-        Job::CrmExport => match io.local_export_all().await {
+        Job::CrmExport => match io.local().export_all().await {
             Ok(snapshot) => Response::CrmExport { snapshot },
-            Err(e) => Response::Error { message: e },
+            Err(e) => Response::error(e),
         },
-        Job::CrmImport(snapshot) => match io.local_import_all(snapshot).await {
-            Ok((customers, interactions)) => Response::CrmImported { customers, interactions },
-            Err(e) => Response::Error { message: e },
+        Job::CrmImport(snapshot) => match io.local().import_all(snapshot).await {
+            Ok(i) => Response::CrmImported { customers: i.customers, interactions: i.interactions },
+            Err(e) => Response::error(e),
         },
     }
 }
@@ -180,10 +171,13 @@ async fn cards(io: &impl Io, crm: Option<&CrmConfig>, job: CardJob, now: i64) ->
     let local: Vec<usize> = (0..customers.len()).filter(|&i| answers[i].is_none()).collect();
     if !local.is_empty() {
         let whos: Vec<CustomerRef> = local.iter().map(|&i| customers[i].clone()).collect();
-        match io.local_cards(&whos, now, job.lines).await {
+        match io.local().cards(&whos, now, job.lines).await {
             Ok(cards) if cards.len() == whos.len() => {
                 for (&i, card) in local.iter().zip(cards) {
                     answers[i] = Some(Answered { card, note: notes[i].take() });
+                }
+                if io.local().counts_pending() {
+                    io.keep_counts_later();
                 }
             }
             Ok(_) | Err(_) => {
@@ -245,9 +239,10 @@ async fn status<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, now: i6
     let Some(config) = with(worker, |w| w.crm.clone()) else {
         return Response::CrmStatus { connected: false, name: None, url: None, summary: None, waiting: 0, failed: vec![], last_error: None, next_due_at: None };
     };
-    let outbox = match io.outbox().await {
-        Ok(o) => o,
-        Err(e) => return Response::Error { message: e },
+    let outbox = match io.local().setting::<Outbox>(Setting::Outbox).await {
+        // None queued yet: an empty outbox (its device id is only used for new writes).
+        Ok(o) => o.unwrap_or_else(|| Outbox::new("")),
+        Err(e) => return Response::error(e),
     };
     let short = config.short_name();
     let st = outbox.status(now);

@@ -3,10 +3,9 @@
 
 use super::serve::{serve, Io};
 use super::*;
-use crate::core::crm::card::{unknown, CardView};
 use crate::core::crm::config::CrmConfig;
-use crate::core::crm::local::Snapshot;
-use crate::core::crm::outbox::Outbox;
+use crate::core::crm::local::{LocalCrm, Setting, SCHEMA};
+use crate::core::crm::store::MemoryStore;
 use crate::core::crm::{CustomerRef, Direction, Identity, InteractionKind};
 use crate::core::handoff::DmRoute;
 use crate::core::kb::search::Feedback;
@@ -16,14 +15,34 @@ use crate::core::protocol::{CustomerCardResult, IndexProgress};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-/// The browser as the worker sees it: remembers what it was asked to do.
-#[derive(Default)]
+/// The browser as the worker sees it: the real local CRM rules over an in-memory store,
+/// and a record of what it was asked to do.
 pub(super) struct TestIo {
-    pub applied: RefCell<Vec<WriteOp>>,
-    pub kept: RefCell<Vec<(String, serde_json::Value)>>,
+    pub local: LocalCrm<MemoryStore>,
     pub opened: RefCell<Vec<(String, i64)>>,
-    /// Customers the local CRM knows: their cards.
-    pub known: RefCell<Vec<(CustomerRef, CardView)>>,
+}
+
+impl Default for TestIo {
+    fn default() -> TestIo {
+        let next = std::cell::Cell::new(0);
+        TestIo {
+            local: LocalCrm::new(MemoryStore::new(&SCHEMA), move || {
+                next.set(next.get() + 1);
+                format!("id{}", next.get())
+            }),
+            opened: RefCell::default(),
+        }
+    }
+}
+
+impl TestIo {
+    fn kept<T: serde::de::DeserializeOwned>(&self, key: Setting) -> Option<T> {
+        crate::native::block_on(self.local.setting(key)).unwrap()
+    }
+
+    fn interactions(&self) -> Vec<crate::core::crm::Interaction> {
+        crate::native::block_on(self.local.export_all()).unwrap().interactions
+    }
 }
 
 /// No connected CRM in these tests: any HTTP is a mistake.
@@ -37,8 +56,15 @@ impl crate::core::crm::http::Http for NoHttp {
 
 impl Io for TestIo {
     type Http = NoHttp;
+    type Store = MemoryStore;
     fn http(&self) -> &NoHttp {
         &NoHttp
+    }
+    fn local(&self) -> &LocalCrm<MemoryStore> {
+        &self.local
+    }
+    fn keep_counts_later(&self) {
+        crate::native::block_on(self.local.keep_counts()).unwrap();
     }
     async fn open_tab(&self, url: &str, opener: i64) -> Result<(), String> {
         self.opened.borrow_mut().push((url.into(), opener));
@@ -50,30 +76,6 @@ impl Io for TestIo {
     async fn save_settings(&self, _: &Settings) -> Result<(), String> {
         Ok(())
     }
-    async fn keep(&self, key: &str, value: serde_json::Value) -> Result<(), String> {
-        self.kept.borrow_mut().push((key.into(), value));
-        Ok(())
-    }
-    async fn local_cards(&self, whos: &[CustomerRef], _: i64, _: usize) -> Result<Vec<CardView>, String> {
-        let known = self.known.borrow();
-        Ok(whos.iter().map(|w| known.iter().find(|(k, _)| k.identities == w.identities).map(|(_, c)| c.clone()).unwrap_or_else(|| unknown(w))).collect())
-    }
-    async fn local_apply(&self, ops: &[WriteOp], _: i64) -> Result<Vec<WriteOp>, String> {
-        self.applied.borrow_mut().extend(ops.iter().cloned());
-        Ok(ops.to_vec())
-    }
-    async fn local_export_all(&self) -> Result<Snapshot, String> {
-        Ok(Snapshot::default())
-    }
-    async fn local_import_all(&self, _: serde_json::Value) -> Result<(usize, usize), String> {
-        Ok((0, 0))
-    }
-    async fn local_export_customer(&self, _: &str, _: &str) -> Result<Snapshot, String> {
-        Err("No such customer.".into())
-    }
-    async fn local_delete_customer(&self, _: &str, _: &str) -> Result<usize, String> {
-        Err("No such customer.".into())
-    }
     async fn may_reach(&self, _: &str) -> bool {
         false
     }
@@ -82,9 +84,6 @@ impl Io for TestIo {
     }
     async fn enqueue(&self, _: &[WriteOp], _: i64) -> Result<(), String> {
         Err("no CRM is connected".into())
-    }
-    async fn outbox(&self) -> Result<Outbox, String> {
-        Ok(Outbox::new("test"))
     }
     async fn send_now(&self) -> Result<(), String> {
         Ok(())
@@ -220,12 +219,11 @@ fn suggests_for_a_read_post_and_learns_picks() {
     assert!(!items.is_empty() && items.len() <= 3);
     let io = TestIo::default();
     assert_eq!(ask_with(&mut w, &io, PageRequest::Picked { id: items[0].id.clone() }, &tab("https://x.com/dana/status/1"), 0), Response::Ok);
-    let kept = io.kept.borrow();
-    let [(key, feedback)] = &kept[..] else { panic!("{kept:?}") };
-    let feedback: Feedback = serde_json::from_value(feedback.clone()).unwrap();
-    assert_eq!((key.as_str(), feedback.picks[&items[0].id]), ("feedback", 1), "the pick is kept across restarts");
+    let feedback: Feedback = io.kept(Setting::Feedback).expect("the pick is kept across restarts");
+    assert_eq!(feedback.picks[&items[0].id], 1);
     assert_eq!(ask_with(&mut w, &io, PageRequest::Picked { id: "no-such-entry".into() }, &tab("https://x.com/dana/status/1"), 0), Response::Ok);
-    assert_eq!(io.kept.borrow().len(), 1, "an unknown id teaches nothing");
+    let again: Feedback = io.kept(Setting::Feedback).unwrap();
+    assert_eq!(again, feedback, "an unknown id teaches nothing");
     let unknown = ask(&mut w, PageRequest::Suggest { post_key: "zzz".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
     assert!(matches!(unknown, Response::Error { .. }));
 }
@@ -276,11 +274,13 @@ fn customer_card_and_logging_name_the_author_by_handle() {
     ask(&mut w, PageRequest::ReadPage { posts: vec![p, anon], settled: false, background: String::new() }, &tab("https://x.com/dana/status/1"), 0);
     let keys = ["a", "b", "zzz"].map(String::from).to_vec();
     let io = TestIo::default();
-    let dana = CustomerRef { identities: vec![Identity::new("x", "dana_reyes")], display_name: Some("Dana Reyes".into()) };
-    let mut card = unknown(&dana);
-    card.summary = "1 open ticket · 4 interactions".into();
-    io.known.borrow_mut().push((dana, card.clone()));
+    // Dana is known by her handle in another spelling, with a note from an earlier chat.
+    let dana = CustomerRef { identities: vec![Identity::new("x", "@DANA_reyes")], display_name: Some("Dana R.".into()) };
+    crate::native::block_on(io.local.apply(&[WriteOp::AddNote { customer: dana, text: "prefers email".into(), agent: None }], 0)).unwrap();
     let Response::CustomerCards { cards } = ask_with(&mut w, &io, PageRequest::CustomerCards { post_keys: keys.clone() }, &tab("https://x.com/dana/status/1"), 0) else { panic!() };
+    let CustomerCardResult::Card { card, .. } = &cards[0] else { panic!("{cards:?}") };
+    assert!(card.known && card.identities == ["@dana_reyes on x"], "{card:?}");
+    let card = card.clone();
     // The author by handle (any spelling), their history; each post that can't be looked
     // up says why, and the others still are.
     assert_eq!(
@@ -293,8 +293,9 @@ fn customer_card_and_logging_name_the_author_by_handle() {
     );
     let r = ask_with(&mut w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::SuggestionUsed, text: "Sorry Dana".into(), tone_findings: vec![] }, &tab("https://x.com/dana/status/1"), 42);
     assert_eq!(r, Response::Ok);
-    let ops = io.applied.borrow().clone();
-    let [WriteOp::LogInteraction { interaction: theirs, .. }, WriteOp::LogInteraction { interaction: ours, .. }] = &ops[..] else { panic!() };
+    let mut logged = io.interactions();
+    logged.sort_by_key(|i| i.direction != Direction::Inbound);
+    let [theirs, ours] = &logged[..] else { panic!("{logged:?}") };
     assert_eq!((theirs.direction, ours.direction), (Direction::Inbound, Direction::Outbound));
     assert!(theirs.sentiment.unwrap() < 0.0 && theirs.id.starts_with("post:"));
     assert_eq!((ours.text.as_str(), ours.at), ("Sorry Dana", 42));
@@ -459,18 +460,24 @@ fn the_panel_gets_the_queue_only_when_it_changed_and_is_told_when() {
 fn a_post_the_crm_shows_answered_leaves_the_queue_when_its_card_is_read() {
     let mut w = demo();
     let page = tab("https://x.com/dana/status/1");
-    let mut first = raw("a", "dana");
-    first.text = Some("still no refund".into());
-    let mut second = raw("b", "dana");
-    second.permalink = Some("/dana/status/2".into());
-    second.text = Some("hello??".into());
-    ask(&mut w, PageRequest::ReadPage { posts: vec![first, second], settled: false, background: String::new() }, &page, 0);
-    w.notices();
+    // Dana's two posts, as the page shows them.
+    let read = |w: &mut Worker| {
+        let mut first = raw("a", "dana");
+        first.text = Some("still no refund".into());
+        let mut second = raw("b", "dana");
+        second.permalink = Some("/dana/status/2".into());
+        second.text = Some("hello??".into());
+        ask(w, PageRequest::ReadPage { posts: vec![first, second], settled: false, background: String::new() }, &page, 0);
+        w.notices();
+    };
+    read(&mut w);
     let io = TestIo::default();
-    let dana = CustomerRef { identities: vec![Identity::new("x", "dana")], display_name: None };
-    let mut card = unknown(&dana);
-    card.answered = vec!["https://x.com/dana/status/1".into()];
-    io.known.borrow_mut().push((dana, card));
+    // The team answered post a (the CRM has the reply to it).
+    let r = ask_with(&mut w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::Reply, text: "Sorry Dana".into(), tone_findings: vec![] }, &page, 0);
+    assert_eq!(r, Response::Ok);
+    // This worker forgot the page (a reload): only the CRM remembers.
+    w.forget_tab(7);
+    read(&mut w);
     let Response::CustomerCards { cards } = ask_with(&mut w, &io, PageRequest::CustomerCards { post_keys: vec!["a".into(), "b".into()] }, &page, 0) else { panic!() };
     let answered: Vec<bool> = cards.iter().map(|c| matches!(c, CustomerCardResult::Card { answered: true, .. })).collect();
     assert_eq!(answered, [true, false], "one card per post, answered only where the CRM has that post");
