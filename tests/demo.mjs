@@ -4,12 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFixtureServer } from './fixtures/server.mjs';
 import { buildFixtures } from './fixtures/build.mjs';
-import { launch, SITES, siteUrl, expected, waitForOverlays, postCards, ROOT } from './e2e/harness.mjs';
+import { launch, SITES, DEMO_SETTINGS, siteUrl, expected, waitForOverlays, postCards, ROOT } from './e2e/harness.mjs';
 
 await buildFixtures();
 const server = await startFixtureServer({ port: 0 });
 const headless = !process.env.DISPLAY;
-const browser = await launch({ port: server.port, headless });
+// Tactful ships naming no brand; the demo sites are Acme's, so the demo saves Acme's team
+// settings (tests/fixtures/demo_settings.json) as a team would on the options page.
+const browser = await launch({ port: server.port, headless, settings: DEMO_SETTINGS });
 
 if (headless) {
   const out = join(ROOT, 'demo-out');

@@ -12,7 +12,8 @@ commands:
   profile <site>     print a site's profile as JSON (x, facebook, instagram, linkedin, reddit, youtube)
   tone [--site S] [--post TEXT] [--name NAME] [DRAFT]
                      check one reply draft (from DRAFT or stdin); prints the report as JSON
-  check --platform P reads JSON lines {text, post?, customer_name?} on stdin and
+  check --platform P [--order-pattern P]
+                     reads JSON lines {text, post?, customer_name?} on stdin and
                      writes one JSON line of findings and length per input line
   kb import FILE [--kb KB.json] [--out OUT.json]
                      validate a CSV, JSON, Zendesk or Freshdesk export and merge it (by id) into
@@ -20,7 +21,8 @@ commands:
   kb export [--kb KB.json] [--format json|csv]
                      print the knowledge base
   kb validate FILE   check a knowledge-base file the way the importer does
-  suggest [--kb FILE] [--top N] [--platform P] [--name NAME] [--agent NAME] [--thread TEXT] [POST]
+  suggest [--kb FILE] [--top N] [--platform P] [--name NAME] [--agent NAME] [--brand NAME]
+          [--order-pattern P] [--thread TEXT] [POST]
                      the best saved replies and articles for a post (and the post above it,
                      given with --thread), filled in; without POST, reads JSON lines
                      {text, thread?: [...]} on stdin and writes one line each:
@@ -30,7 +32,11 @@ commands:
                      and writes one line each: {intent, sentiment, urgent, urgency, pii,
                      pii_items, age, priority, why}; earlier lines by the same author count as
                      repeat posts; --now defaults to the system clock
-  version            print the version";
+  version            print the version
+
+--order-pattern: the team's order or account numbers (AC-#####: # a digit, @ a letter,
+* either; several separated by spaces), caught as personal data and offered as the
+order number a reply needs. Without it, and without --brand, nothing names a brand.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -66,12 +72,17 @@ fn run(args: &[String]) -> Result<String, String> {
         }
         ["suggest", rest @ ..] => suggest_cmd(rest),
         ["triage", rest @ ..] => triage_cmd(rest),
-        ["check", "--platform", p] => {
+        ["check", rest @ ..] => {
+            let (opts, extra) = options(rest, &["platform", "order-pattern"])?;
+            let (Some(p), []) = (opts.get("platform"), extra.as_slice()) else {
+                return Err("usage: tactful check --platform x|facebook|instagram|linkedin|reddit|youtube [--order-pattern AC-#####] < drafts.jsonl".into());
+            };
+            let site = site_id(p)?;
+            let team = team_settings(&opts)?;
             let mut input = String::new();
             std::io::stdin().read_to_string(&mut input).map_err(|e| format!("could not read stdin: {e}"))?;
-            check_lines(site_id(p)?, &input)
+            check_lines(site, &team.tone, &input)
         }
-        ["check", ..] => Err("usage: tactful check --platform x|facebook|instagram|linkedin|reddit|youtube < drafts.jsonl".into()),
         ["version"] | ["--version"] => Ok(format!("tactful {}", env!("CARGO_PKG_VERSION"))),
         [] | ["help"] | ["--help"] | ["-h"] => Ok(USAGE.to_string()),
         _ => Err(format!("unknown command\n\n{USAGE}")),
@@ -128,6 +139,18 @@ fn options<'a>(args: &'a [&'a str], known: &[&str]) -> Result<(std::collections:
     Ok((opts, rest))
 }
 
+/// The team settings a command was given (`--brand`, `--order-pattern`), checked as the
+/// options page checks them; none given, none assumed.
+fn team_settings(opts: &std::collections::HashMap<String, String>) -> Result<tactful::core::settings::Settings, String> {
+    let order_patterns = opts.get("order-pattern").map(|p| p.split_whitespace().map(String::from).collect()).unwrap_or_default();
+    let s = tactful::core::settings::Settings {
+        brand_name: opts.get("brand").cloned().unwrap_or_default(),
+        tone: ToneSettings { order_patterns, ..ToneSettings::default() },
+        ..Default::default()
+    };
+    s.validated().map_err(|e| e.to_string())
+}
+
 fn load_kb(path: Option<&String>) -> Result<tactful::core::kb::KnowledgeBase, String> {
     use tactful::core::kb::{import, KnowledgeBase};
     let Some(path) = path else { return Ok(KnowledgeBase::starter()) };
@@ -175,7 +198,8 @@ fn kb_export(args: &[&str]) -> Result<String, String> {
 
 fn suggest_cmd(args: &[&str]) -> Result<String, String> {
     use tactful::core::kb::{search, suggest};
-    let (opts, rest) = options(args, &["kb", "platform", "name", "agent", "top", "thread"])?;
+    let (opts, rest) = options(args, &["kb", "platform", "name", "agent", "brand", "order-pattern", "top", "thread"])?;
+    let team = team_settings(&opts)?;
     let kb = load_kb(opts.get("kb"))?;
     let top: usize = opts.get("top").map(|t| t.parse().map_err(|_| format!("--top needs a number, not {t:?}"))).transpose()?.unwrap_or(3);
     let site = opts.get("platform").map(|p| site_id(p)).transpose()?.unwrap_or(SiteId::X);
@@ -193,8 +217,14 @@ fn suggest_cmd(args: &[&str]) -> Result<String, String> {
         permalink: None,
         is_brand: false,
     };
-    let patterns = vec!["AC-#####".to_string()];
-    let ctx = suggest::Context { site: Some(site), post: Some(&post), agent_name: opts.get("agent").map(String::as_str), brand_name: Some("Acme"), order_patterns: &patterns, given: Default::default() };
+    let ctx = suggest::Context {
+        site: Some(site),
+        post: Some(&post),
+        agent_name: opts.get("agent").map(String::as_str),
+        brand_name: Some(team.brand_name.as_str()).filter(|b| !b.is_empty()),
+        order_patterns: &team.tone.order_patterns,
+        given: Default::default(),
+    };
     let index = search::Index::new(&kb);
     let thread: Vec<String> = opts.get("thread").cloned().into_iter().collect();
     let items = suggest::suggest_with_thread(&kb, &index, &ctx, &thread, 3, &search::Feedback::default());
@@ -305,7 +335,7 @@ struct CheckLine {
 
 /// Checks every line; a malformed line stops the run before anything is written, naming
 /// the line, so an audit never silently skips a reply.
-fn check_lines(site: SiteId, input: &str) -> Result<String, String> {
+fn check_lines(site: SiteId, tone: &ToneSettings, input: &str) -> Result<String, String> {
     let mut drafts = Vec::new();
     for (i, line) in input.lines().enumerate() {
         if line.trim().is_empty() {
@@ -314,7 +344,7 @@ fn check_lines(site: SiteId, input: &str) -> Result<String, String> {
         let d: CheckLine = serde_json::from_str(line).map_err(|e| format!("line {}: {e} (expected {{\"text\": \"...\", \"post\": \"...\"}})", i + 1))?;
         drafts.push(d);
     }
-    let checker = Checker::new(ToneSettings { order_patterns: vec!["AC-#####".into()], ..ToneSettings::default() });
+    let checker = Checker::new(tone.clone());
     let mut out = Vec::with_capacity(drafts.len());
     for d in drafts {
         let ctx = ToneContext { site, post: d.post, customer_name: d.customer_name, customer_handle: None };
@@ -385,6 +415,18 @@ mod tests {
         for key in ["intent", "sentiment", "urgent", "urgency", "pii", "pii_items", "priority", "why"] {
             assert!(lines[0].get(key).is_some(), "missing {key}");
         }
+    }
+
+    #[test]
+    fn order_numbers_are_only_the_patterns_the_team_gives() {
+        let line = r#"{"text": "Thanks Dana, order AC-20431 ships today."}"#;
+        let flagged = |out: &str| serde_json::from_str::<serde_json::Value>(out).unwrap()["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "public_pii");
+        assert!(!flagged(&check_lines(SiteId::X, &ToneSettings::default(), line).unwrap()), "no pattern is assumed");
+        let opts = |p: &str| std::collections::HashMap::from([("order-pattern".to_string(), p.to_string())]);
+        let team = team_settings(&opts("AC-##### INV-@@####")).unwrap();
+        assert_eq!(team.tone.order_patterns, ["AC-#####", "INV-@@####"]);
+        assert!(flagged(&check_lines(SiteId::X, &team.tone, line).unwrap()));
+        assert!(team_settings(&opts("ORDER")).unwrap_err().contains("needs at least one #"));
     }
 
     #[test]

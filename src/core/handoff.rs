@@ -157,7 +157,8 @@ pub fn plan(input: &HandoffInput) -> Result<HandoffPlan, HandoffError> {
         None => {
             let dm = template(input.kb, DM_TAG, intent.as_deref())?;
             let text = fill(dm, &ctx)?;
-            let subject = format!("{}: following up on your post", s.brand_name);
+            // A team that hasn't named its brand gets a subject without one.
+            let subject = if s.brand_name.is_empty() { "Following up on your post".to_string() } else { format!("{}: following up on your post", s.brand_name) };
             let link = input.profile.dm.template.as_deref().unwrap_or_default();
             let url = sites::dm_link(input.profile, handle.unwrap_or_default(), &subject, &text).unwrap_or_default();
             let route = if link.contains("{text}") { DmRoute::Prefilled { url } } else { DmRoute::Paste { url } };
@@ -201,7 +202,7 @@ mod tests {
     }
 
     fn settings() -> Settings {
-        Settings { agent_name: "Jo Park".into(), ..Settings::default() }
+        Settings { agent_name: "Jo Park".into(), ..crate::core::settings::testing::demo() }
     }
 
     #[test]
@@ -259,6 +260,19 @@ mod tests {
         let err = run(SiteId::Youtube, &post(SiteId::Youtube, "Sam", Some("s"), "hi"), false, &none).unwrap_err();
         assert!(matches!(err, HandoffError::NoFallback { .. }));
         assert!(err.to_string().contains("Options"), "{err}");
+    }
+
+    #[test]
+    fn a_team_with_no_settings_gets_plain_wording_and_is_told_what_to_set() {
+        let none = Settings::default();
+        let p = post(SiteId::Reddit, "Dana Reyes", Some("dana_reyes"), "charged twice for my order");
+        let plan = run(SiteId::Reddit, &p, false, &none).unwrap();
+        let DmRoute::Prefilled { url } = &plan.route else { panic!("{:?}", plan.route) };
+        assert!(url.contains("&subject=Following%20up%20on%20your%20post&"), "no empty brand before the subject: {url}");
+        assert!(plan.dm_text.starts_with("Hi Dana, the care team here, following up on your post."), "{}", plan.dm_text);
+        assert!(plan.public_text.starts_with("Hi Dana,") && !plan.public_text.contains('^'), "no sign-off without an agent name: {}", plan.public_text);
+        let err = run(SiteId::Youtube, &post(SiteId::Youtube, "Sam Lee", Some("samlee"), "my router overheats"), false, &none).unwrap_err();
+        assert_eq!(err.to_string(), "YouTube has no direct messages; reply publicly and offer the team's email or contact form. Set an email address or contact form under Options → Private channel fallback.");
     }
 
     #[test]

@@ -5,8 +5,10 @@ use crate::core::tone::ToneSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Team settings. Defaults are the demo brand, so Tactful works with no setup.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Team settings. The defaults name no brand: no handles, order patterns, names or
+/// contact until the team sets its own (the demo and the tests set the demo brand's,
+/// `tests/fixtures/demo_settings.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// The team's own account on each site; its posts are marked as brand replies.
     pub brand_handles: BTreeMap<SiteId, String>,
@@ -17,42 +19,15 @@ pub struct Settings {
     #[serde(default)]
     pub agent_name: String,
     /// The brand's name, for `{{brand.name}}`.
-    #[serde(default = "default_brand")]
+    #[serde(default)]
     pub brand_name: String,
     /// Where customers go when a platform has no private messages (YouTube) or the
     /// customer's are closed: an email address or an https contact-form link.
-    #[serde(default = "default_fallback")]
+    #[serde(default)]
     pub private_fallback: String,
     /// Triage weights and response-time targets per channel.
     #[serde(default)]
     pub triage: crate::core::triage::TriageSettings,
-}
-
-fn default_fallback() -> String {
-    "https://help.acme.example/contact".to_string()
-}
-
-fn default_brand() -> String {
-    "Acme".to_string()
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        let brand_handles = [
-            (SiteId::X, "AcmeCare"),
-            (SiteId::Facebook, "AcmeCare"),
-            (SiteId::Instagram, "acmecare"),
-            (SiteId::Linkedin, "acme-care"),
-            (SiteId::Reddit, "AcmeCare"),
-            (SiteId::Youtube, "AcmeCare"),
-        ]
-        .into_iter()
-        .map(|(s, h)| (s, h.to_string()))
-        .collect();
-        // The demo brand's order numbers look like "AC-20431".
-        let tone = ToneSettings { order_patterns: vec!["AC-#####".to_string()], ..ToneSettings::default() };
-        Settings { brand_handles, tone, agent_name: String::new(), brand_name: default_brand(), private_fallback: default_fallback(), triage: Default::default() }
-    }
 }
 
 /// A settings change that can't be saved.
@@ -139,9 +114,32 @@ impl Settings {
     }
 }
 
+/// The demo brand's settings (Acme, whose accounts the fixture sites show), for tests that
+/// need a configured team. The same file configures the demo and the end-to-end tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Settings;
+
+    pub fn demo() -> Settings {
+        let json = include_str!("../../tests/fixtures/demo_settings.json");
+        serde_json::from_str::<Settings>(json).expect("demo settings parse").validated().expect("demo settings are valid")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_name_no_brand() {
+        let s = Settings::default();
+        assert!(s.brand_handles.is_empty() && s.tone.order_patterns.is_empty());
+        assert_eq!((s.agent_name.as_str(), s.brand_name.as_str(), s.private_fallback.as_str()), ("", "", ""));
+        assert_eq!(s.clone().validated(), Ok(s));
+        // Settings stored before these fields existed read as empty too, not as a demo brand.
+        let old: Settings = serde_json::from_str(r#"{"brand_handles": {"x": "MyTeam"}}"#).unwrap();
+        assert_eq!((old.brand_name.as_str(), old.private_fallback.as_str()), ("", ""));
+    }
 
     #[test]
     fn fallback_is_an_email_or_a_link() {

@@ -19,7 +19,7 @@ import { loadavg, cpus } from 'node:os';
 import { chromium } from 'playwright-core';
 import { startFixtureServer } from '../fixtures/server.mjs';
 import { buildFixtures } from '../fixtures/build.mjs';
-import { SITES, siteUrl, expected, extensionPage, inContentScript, waitForOverlays, postCards, overlays, DIST, ROOT } from '../e2e/harness.mjs';
+import { SITES, siteUrl, expected, extensionPage, inContentScript, waitForOverlays, postCards, overlays, saveSettings, DEMO_SETTINGS, DIST, ROOT } from '../e2e/harness.mjs';
 
 const arg = (name, dflt) => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));
@@ -104,6 +104,8 @@ async function launchAt(port, dir, dist) {
   b.restart = async () => { await b.context.close(); await b.start(); };
   b.close = async () => { await b.context.close().catch(() => {}); };
   await b.start();
+  // The fixture sites are the demo brand's: its settings, as the e2e tests have them.
+  await saveSettings(b.context, b.extensionId, DEMO_SETTINGS);
   return b;
 }
 

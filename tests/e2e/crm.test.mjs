@@ -2,13 +2,12 @@
 // options page; each site's card shows the fixture customer's history; using a suggestion
 // logs the interaction; a bad import changes nothing; pages and content scripts can't read
 // the store.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, SITES, expected, siteUrl, waitForOverlays, postCards, clickOverlayButton, extensionPage, ask, inContentScript, tabIdOf } from './harness.mjs';
+import { SITES, expected, siteUrl, waitForOverlays, postCards, clickOverlayButton, extensionPage, ask, inContentScript, tabIdOf, useBrowser } from './harness.mjs';
 
-let server, browser, ext;
+let browser, ext;
 const HOUR = 3600_000;
 
 /** A store with one known customer per site: the author of the site's first customer post. */
@@ -30,18 +29,11 @@ function snapshot(now) {
   return { schema: 2, customers, interactions, tickets, notes };
 }
 
-before(async () => {
-  server = await startFixtureServer({ port: 0 });
-  browser = await launch({ port: server.port });
-  ext = await extensionPage(browser.context, browser.extensionId);
+const s = useBrowser({ extPage: true }, async (s) => {
+  ({ browser, ext } = s);
   const r = await ask(ext, { kind: 'crm_import', snapshot: snapshot(Date.now()) });
   assert.equal(r.kind, 'crm_imported', JSON.stringify(r));
   assert.equal(r.customers, 6);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const customerText = (o) => o.map((x) => x.text).join('\n');
@@ -143,17 +135,19 @@ test('pages and content scripts cannot read the CRM store', async () => {
   const page = await browser.context.newPage();
   await page.goto(siteUrl('x'));
   await waitForOverlays(page, (o) => /interactions/.test(customerText(o)));
-  // The page's own world: no extension API, nothing on window, nothing answered by postMessage.
+  // The page's own world: no extension API, nothing on window, and a postMessage reaches
+  // only the page (Tactful's content scripts listen to no window messages at all).
   const pageView = await page.evaluate(async () => {
-    const got = [];
-    window.addEventListener('message', (e) => got.push(e.data));
+    const own = new Promise((r) => window.addEventListener('message', (e) => e.data?.kind === 'crm_export' && r(e.data)));
     window.postMessage({ kind: 'crm_export' }, '*');
-    await new Promise((r) => setTimeout(r, 300));
     const dbs = indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [];
-    return { runtime: typeof chrome !== 'undefined' && !!chrome.runtime && typeof chrome.runtime.sendMessage === 'function', replies: got.length, dbs, globals: Object.keys(window).filter((k) => /tactful/i.test(k)) };
+    return { runtime: typeof chrome !== 'undefined' && !!chrome.runtime && typeof chrome.runtime.sendMessage === 'function', own: await own, dbs, globals: Object.keys(window).filter((k) => /tactful/i.test(k)) };
   });
   assert.equal(pageView.runtime, false, 'the page cannot message the extension');
-  assert.equal(pageView.replies, 1, 'only its own postMessage came back');
+  assert.deepEqual(pageView.own, { kind: 'crm_export' }, 'the page\'s message arrived');
+  const heard = await inContentScript(page, 'Object.keys(getEventListeners(window))', { commandLineAPI: true });
+  assert.ok(heard.length > 0, `DevTools lists the content scripts' window listeners: ${heard}`);
+  assert.ok(!heard.includes('message'), `no content script listens to the page's messages: ${heard}`);
   assert.ok(!pageView.dbs.includes('tactful-crm'), 'the CRM database is not in the page origin');
   assert.deepEqual(pageView.globals, []);
   // Even Tactful's own content script (the page's neighbour) is refused the store.
@@ -239,9 +233,7 @@ test('a version 1 CRM database (before the settings and counts stores) is migrat
 
 test('the local CRM survives a browser restart', async () => {
   const before = await ask(ext, { kind: 'crm_export' });
-  await browser.close({ keepProfile: true });
-  browser = await launch({ port: server.port, profile: browser.profile });
-  ext = await extensionPage(browser.context, browser.extensionId);
+  ({ browser, ext } = await s.restart());
   const after = await ask(ext, { kind: 'crm_export' });
   assert.deepEqual(after.snapshot, before.snapshot);
   assert.ok(after.snapshot.customers.length > 0);

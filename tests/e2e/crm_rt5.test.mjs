@@ -6,19 +6,19 @@
 // The extension is loaded from a test copy whose manifest already grants
 // http://127.0.0.1/* (and webRequest): headless Chromium can't click the permission
 // prompt the options page raises for a CRM's origin. Everything else is the real build.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFixtureServer } from '../fixtures/server.mjs';
-import { launch, DIST, siteUrl, waitForOverlays, extensionPage, ask, tabIdOf, inContentScript } from './harness.mjs';
+import { DIST, siteUrl, waitForOverlays, extensionPage, ask, tabIdOf, inContentScript, useBrowser } from './harness.mjs';
 import { startRt } from './rt5.mjs';
 
-let server, browser, rt, ext, dist, ticket;
+let browser, rt, ext, dist, ticket;
 const PASSWORD = 'password';
 
-before(async () => {
+/** RT with Dana's ticket, and the test copy of dist/, made before the browser starts. */
+async function prepare() {
   rt = await startRt();
   await rt.rest('POST', 'user', { Name: 'x.dana_reyes', RealName: 'Dana Reyes', EmailAddress: 'dana@example.com' });
   ticket = (await rt.rest('POST', 'ticket', { Queue: 'General', Subject: 'Router keeps dropping', Requestor: 'x.dana_reyes', Content: 'It drops every evening.' })).id;
@@ -28,14 +28,13 @@ before(async () => {
   manifest.host_permissions = ['http://127.0.0.1/*'];
   manifest.permissions.push('webRequest');
   writeFileSync(join(dist, 'manifest.json'), JSON.stringify(manifest));
-  server = await startFixtureServer({ port: 0 });
-  browser = await launch({ port: server.port, dist });
-  ext = await extensionPage(browser.context, browser.extensionId);
-});
+  return dist;
+}
 
+const s = useBrowser({ extPage: true, dist: prepare }, (s) => ({ browser, ext } = s));
+
+// Once the browser has closed (after hooks run one after another, in the order registered).
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await rt?.close();
   if (dist) rmSync(dist, { recursive: true, force: true });
 });
@@ -142,10 +141,8 @@ test('writes waiting for RT survive a browser restart and arrive once RT is back
   for (const t of ['four before restart', 'five before restart']) assert.equal((await log(t)).kind, 'ok');
   await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 2, 'two waiting writes');
   // The browser quits with the writes queued; RT comes back while it is closed.
-  await browser.close({ keepProfile: true });
-  await rt.start();
-  browser = await launch({ port: server.port, dist, profile: browser.profile });
-  ext = await extensionPage(browser.context, browser.extensionId);
+  await s.restart({ whileClosed: () => rt.start() });
+  ({ browser, ext } = s);
   await ask(ext, { kind: 'crm_send_now' }); // or wait for the retry alarm
   await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 0, 'the outbox to drain after restart');
   assert.deepEqual(await firstLines(/before restart/), ['four before restart', 'five before restart'], 'each once, in order');

@@ -17,6 +17,13 @@ export const SITES = ['x', 'facebook', 'instagram', 'linkedin', 'reddit', 'youtu
 // lands on the fixture server instead of a DNS error.
 const HOSTS = [...SITES.flatMap((s) => [`${s}.com`, `www.${s}.com`]), 'm.me', 'ig.me'];
 
+/**
+ * The demo brand's team settings (Acme: the accounts the fixture sites show as the brand,
+ * its order numbers, its contact form). Tactful's own defaults name no brand, so the demo
+ * and the tests set these, as a team would on the options page.
+ */
+export const DEMO_SETTINGS = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/demo_settings.json'), 'utf8'));
+
 /** Known values of each fixture site (what the page renders). */
 export function expected(site) {
   return JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/sites', site, 'expected.json'), 'utf8'));
@@ -32,10 +39,12 @@ export function siteUrl(site, query = '') {
 /**
  * Launches Chromium with dist/ loaded. Returns { context, worker, extensionId, close }.
  * `dist` loads another build (a test copy with a patched manifest); `profile` reuses a
- * browser profile (a restart), which `close({ keepProfile: true })` leaves in place.
- * @param {{ port: number, headless?: boolean, dist?: string, profile?: string }} opts
+ * browser profile (a restart), which `close({ keepProfile: true })` leaves in place and
+ * whose saved settings are kept. A new profile gets `settings` saved before anything else
+ * opens (the demo brand's unless given; `null` leaves Tactful as freshly installed).
+ * @param {{ port: number, headless?: boolean, dist?: string, profile?: string, settings?: object | null }} opts
  */
-export async function launch({ port, headless = true, dist = DIST, profile }) {
+export async function launch({ port, headless = true, dist = DIST, profile, settings = DEMO_SETTINGS }) {
   const userDataDir = profile || mkdtempSync(join(tmpdir(), 'tactful-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -57,7 +66,23 @@ export async function launch({ port, headless = true, dist = DIST, profile }) {
     await context.close();
     if (!keepProfile) rmSync(userDataDir, { recursive: true, force: true });
   };
-  return { context, worker, extensionId, close, profile: userDataDir };
+  if (settings && !profile) await saveSettings(context, extensionId, settings);
+  return { context, worker, extensionId, close, profile: userDataDir, port, headless, dist };
+}
+
+/**
+ * Saves team settings the way the options page does (a `save_settings` request from an
+ * extension page), and returns what the worker kept.
+ */
+export async function saveSettings(context, extensionId, settings) {
+  const page = await extensionPage(context, extensionId);
+  try {
+    const r = await ask(page, { kind: 'save_settings', settings });
+    if (r?.kind !== 'settings') throw new Error(`the settings were not saved: ${JSON.stringify(r)}`);
+    return r.settings;
+  } finally {
+    await page.close();
+  }
 }
 
 /**
@@ -160,6 +185,36 @@ export async function clickOverlayButton(page, label, nth = 0, { card } = {}) {
   await page.mouse.click((box[0] + box[2]) / 2, (box[1] + box[5]) / 2);
 }
 
+/**
+ * The open suggestion lists in Tactful's closed shadow roots, read through DevTools: each
+ * suggestion's title, the filled reply it previews (null when it still needs values) and
+ * its button ("Insert" or "Fill and insert"), in page order.
+ * @returns {Promise<Array<{ title: string, preview: string | null, button: string }>>}
+ */
+export async function suggestionRows(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const text = (n) => (n.nodeType === 3 ? n.nodeValue : (n.children || []).map(text).join(''));
+    const classes = (n) => { const a = n.attributes || []; const i = a.findIndex((x, k) => k % 2 === 0 && x === 'class'); return i >= 0 ? a[i + 1].split(/\s+/) : []; };
+    const find = (n, cls) => classes(n).includes(cls) ? n : (n.children || []).map((c) => find(c, cls)).find(Boolean) || null;
+    const rows = [];
+    const walk = (n, inside) => {
+      if (inside && n.nodeName === 'DIV' && classes(n).includes('suggestion')) {
+        const preview = find(n, 'preview');
+        rows.push({ title: text(find(n, 'title') || { nodeType: 1 }), preview: preview ? text(preview) : null, button: text(find(n, 'insert') || { nodeType: 1 }).trim() });
+        return;
+      }
+      (n.children || []).forEach((c) => walk(c, inside));
+      (n.shadowRoots || []).forEach((c) => walk(c, inside || n.nodeName === 'TACTFUL-OVERLAY'));
+    };
+    walk(root, false);
+    return rows;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Boxes (viewport CSS px) of the draft checker's underlines, read through DevTools. */
 export async function underlineBoxes(page) {
   const cdp = await page.context().newCDPSession(page);
@@ -230,8 +285,12 @@ export function cardName(name) {
   return chars.length > 60 ? chars.slice(0, 59).join('') + '…' : clean;
 }
 
-/** Evaluates `expression` in Tactful's content-script world of `page` (DevTools protocol). */
-export async function inContentScript(page, expression) {
+/**
+ * Evaluates `expression` in Tactful's content-script world of `page` (DevTools protocol);
+ * `commandLineAPI` adds DevTools' console helpers (`getEventListeners`, which sees that
+ * world's listeners only).
+ */
+export async function inContentScript(page, expression, { commandLineAPI = false } = {}) {
   const cdp = await page.context().newCDPSession(page);
   try {
     const contexts = [];
@@ -239,7 +298,7 @@ export async function inContentScript(page, expression) {
     await cdp.send('Runtime.enable');
     const ctx = contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && c.name === 'Tactful');
     if (!ctx) throw new Error(`no Tactful content-script world; saw ${contexts.map((c) => c.name).join(', ')}`);
-    const r = await cdp.send('Runtime.evaluate', { expression, contextId: ctx.id, awaitPromise: true, returnByValue: true });
+    const r = await cdp.send('Runtime.evaluate', { expression, contextId: ctx.id, awaitPromise: true, returnByValue: true, includeCommandLineAPI: commandLineAPI });
     if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description || r.exceptionDetails.text);
     return r.result.value;
   } finally {
@@ -248,16 +307,34 @@ export async function inContentScript(page, expression) {
 }
 
 /**
- * A test file's browser: before its tests, the fixture server and Chromium with dist/
- * (and an options page when `extPage`), handed to `ready` (which may also seed data);
- * after them, both closed.
- * @param {{ extPage?: boolean }} opts @param {(s: { server: any, browser: any, ext: any }) => any} ready
+ * A test file's browser, the one set-up every e2e file uses: before its tests, the
+ * fixture server and Chromium with dist/ (or `dist`: a path, or an async function that
+ * prepares one and returns it, run first) and the demo brand's settings (`settings`), an
+ * options page as `ext` when `extPage`, then `ready` (which may seed data); after them,
+ * both closed. A file's other hooks: Node 20 starts a file's top-level `before` hooks
+ * together (so what the browser needs goes in `dist` or `ready`, not a `before` of its
+ * own), and runs its `after` hooks one after another in the order they are registered
+ * (an `after` written below this call runs once the browser is closed). `restart()`
+ * quits the browser and starts it again on the same profile, as an agent restarting Chrome
+ * would.
+ * @param {{ extPage?: boolean, dist?: string | (() => Promise<string>), settings?: object | null }} opts
+ * @param {(s: { server: any, browser: any, ext: any }) => any} ready
  */
-export function useBrowser({ extPage = false } = {}, ready = () => {}) {
-  const s = { server: null, browser: null, ext: null };
+export function useBrowser({ extPage = false, dist = DIST, settings = DEMO_SETTINGS } = {}, ready = () => {}) {
+  const s = {
+    server: null, browser: null, ext: null,
+    /** @param {{ whileClosed?: () => any }} [opts] what happens between quitting and starting again */
+    async restart({ whileClosed } = {}) {
+      await s.browser.close({ keepProfile: true });
+      await whileClosed?.();
+      s.browser = await launch({ port: s.server.port, dist: s.browser.dist, profile: s.browser.profile });
+      if (extPage) s.ext = await extensionPage(s.browser.context, s.browser.extensionId);
+      return s;
+    },
+  };
   before(async () => {
     s.server = await startFixtureServer({ port: 0 });
-    s.browser = await launch({ port: s.server.port });
+    s.browser = await launch({ port: s.server.port, dist: typeof dist === 'function' ? await dist() : dist, settings });
     if (extPage) s.ext = await extensionPage(s.browser.context, s.browser.extensionId);
     await ready(s);
   });

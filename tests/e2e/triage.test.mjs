@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, expected, siteUrl, overlays, waitForOverlays, postCards, extensionPage, ask, tabIdOf, useBrowser } from './harness.mjs';
+import { ROOT, DEMO_SETTINGS, expected, siteUrl, overlays, waitForOverlays, postCards, extensionPage, ask, tabIdOf, saveSettings, useBrowser } from './harness.mjs';
 
 const FEED = JSON.parse(readFileSync(join(ROOT, 'tests/e2e/data/triage_feed.json'), 'utf8')).posts;
 let browser, ext;
@@ -70,15 +70,19 @@ test('a 50-post feed is scored as it arrives and queued most urgent first', asyn
   assert.match(cards, /Answered/, 'the answered post is marked in the page');
   // Tiers two apart never cross; neighbouring tiers cross rarely.
   const order = queued.map((r) => tier.get(r.handle));
-  let crossings = 0;
+  const crossed = [];
   for (let i = 0; i < order.length; i++) {
     for (let j = i + 1; j < order.length; j++) {
       assert.ok(order[i] < order[j] + 2, `tier ${order[i]} (${queued[i].handle}: ${queued[i].why}) is ranked above tier ${order[j]} (${queued[j].handle}: ${queued[j].why})`);
-      if (order[i] > order[j]) crossings++;
+      if (order[i] > order[j]) crossed.push(`${queued[i].handle} (tier ${order[i]}, ${queued[i].priority}) above ${queued[j].handle} (tier ${order[j]}, ${queued[j].priority})`);
     }
   }
-  console.log(`# triage feed: ${queued.length} queued, ${crossings} neighbouring-tier crossings; top: ${queued.slice(0, 3).map((r) => `${r.priority} ${r.why}`).join(' | ')}`);
-  assert.ok(crossings <= 25, `${crossings} crossings between neighbouring tiers: ${order.join('')}`);
+  console.log(`# triage feed: ${queued.length} queued, ${crossed.length} neighbouring-tier crossings; top: ${queued.slice(0, 3).map((r) => `${r.priority} ${r.why}`).join(' | ')}`);
+  // Measured: 4 crossings in every run (as in earlier sessions), all a mild complaint
+  // (nina_c, tier 3, priority 7) below four questions (tier 4, priorities 12, 9, 8 and 7,
+  // the last a tie). One more is allowed for a tie that ages the other way; more than that
+  // means the ranking got worse.
+  assert.ok(crossed.length <= 5, `${crossed.length} crossings between neighbouring tiers (measured: 4): ${crossed.join('; ')}; tiers in queue order: ${order.join('')}`);
   const urgent = queued.filter((r) => tier.get(r.handle) === 1);
   assert.ok(urgent.every((r) => /^urgent: /.test(r.why)), urgent.map((r) => r.why).join(' | '));
   assert.ok(queued.some((r) => /min of 60/.test(r.why)), 'age against the X target is explained');
@@ -97,7 +101,8 @@ test('a 50-post feed is scored as it arrives and queued most urgent first', asyn
   await page.close();
 });
 
-test('triage weights and targets are set on the options page; open pages reprice their badges', async () => {
+test('triage weights and targets are set on the options page; open pages reprice their badges', async (t) => {
+  t.after(() => saveSettings(browser.context, browser.extensionId, DEMO_SETTINGS)); // the team's settings again, even if this fails half-way
   const { page } = await feedOnX();
   const tab = await tabIdOf(browser.worker, page);
   const queue = async () => (await ask(ext, { kind: 'page_posts', tab_id: tab })).page;

@@ -103,13 +103,10 @@ pub(super) fn ask(w: &mut Worker, req: impl Into<Request>, sender: &Sender, now:
     ask_with(w, &TestIo::default(), req, sender, now)
 }
 
-/// The demo team's settings (the product ships with none).
+/// The demo team's settings (the product ships with none): the file the demo and the
+/// end-to-end tests save.
 fn demo() -> Worker {
-    let mut s = Settings::default();
-    s.brand_handles.insert(crate::core::sites::SiteId::X, "AcmeCare".into());
-    s.brand_name = "Acme".into();
-    s.private_fallback = "help@acme.example".into();
-    Worker::new(s)
+    Worker::new(crate::core::settings::testing::demo())
 }
 
 
