@@ -26,12 +26,13 @@ use wasm_bindgen_futures::JsFuture;
 /// with `{kind: "dns"|"tls"|"connect"|"timeout"|"unknown", detail}`. background.js owns
 /// `fetch` (and can tell a DNS failure from a TLS one); the connector logic stays here.
 #[derive(Clone)]
-pub(super) struct JsHttp(pub js_sys::Function);
+pub(super) struct JsHttp(pub Option<js_sys::Function>);
 
 impl Http for JsHttp {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, Transport> {
+        let fetch = self.0.as_ref().ok_or_else(|| Transport::Unknown("this page has no way to reach the CRM".into()))?;
         let arg = to_js(&req).map_err(Transport::Unknown)?;
-        let promise = self.0.call1(&JsValue::NULL, &arg).map_err(|e| Transport::Unknown(format!("{e:?}")))?;
+        let promise = fetch.call1(&JsValue::NULL, &arg).map_err(|e| Transport::Unknown(format!("{e:?}")))?;
         match JsFuture::from(js_sys::Promise::from(promise)).await {
             Ok(v) => serde_wasm_bindgen::from_value(v).map_err(|e| Transport::Unknown(format!("bad response object: {e}"))),
             Err(e) => Err(serde_wasm_bindgen::from_value::<Transport>(e.clone()).unwrap_or_else(|_| Transport::Unknown(format!("{e:?}")))),
@@ -83,7 +84,7 @@ pub async fn crm_deliver(config: JsValue, delivery: JsValue, fetcher: js_sys::Fu
     }
     let c: CrmConfig = from(config, "CRM settings")?;
     let d: D = from(delivery, "delivery")?;
-    match c.deliver(&JsHttp(fetcher), &d.key, &d.op, d.maybe_done).await {
+    match c.deliver(&JsHttp(Some(fetcher)), &d.key, &d.op, d.maybe_done).await {
         Ok(()) => Ok(JsValue::NULL),
         Err(e) => out(&e),
     }

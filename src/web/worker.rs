@@ -48,7 +48,7 @@ pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, fe
         }
     }
     w.crm = serde_wasm_bindgen::from_value::<Option<CrmConfig>>(crm).ok().flatten().and_then(|c| c.validated().ok());
-    let fetch = js_sys::Reflect::get(&io, &"fetch".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()).unwrap_or_else(|| js_sys::Function::new_no_args("return Promise.reject({kind: 'unknown', detail: 'no fetch'})"));
+    let fetch = js_sys::Reflect::get(&io, &"fetch".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     IO.with(|slot| *slot.borrow_mut() = Some(JsIo { io, http: JsHttp(fetch), local: super::local_crm::crm() }));
 }
 
