@@ -1,6 +1,6 @@
-// Tactful's service worker: loads the Rust core (wasm), hands it the browser's I/O, and
-// carries every message to it and its answer back, as is. The core decides; this file
-// only does what the core asks (IndexedDB, fetch, tabs, the side panel, storage).
+// Tactful's service worker: loads the Rust core (wasm), hands it the browser's I/O (fetch,
+// tabs, the side panel, chrome.storage; the wasm reaches IndexedDB itself through
+// crm-store.js), and carries every message to it and its answer back, as is.
 // The core runs here, not in content scripts, because x.com and facebook.com send a CSP
 // without 'wasm-unsafe-eval' and Chrome then refuses to compile wasm in a content script.
 import init, { worker_start, worker_handle, worker_forget_tab, worker_index_step, worker_notices, local_crm_get_setting } from './pkg/tactful.js';
@@ -39,7 +39,9 @@ const ready = (async () => {
   const [kb, feedback, connected] = await Promise.all(['kb', 'feedback', 'crm'].map((k) => local_crm_get_setting(k).catch(() => undefined)));
   worker_start(settings, performance.now() - t0, kb ?? [], feedback, connected ?? null, io);
   indexInSlices();
-  await remote.resume();
+  // Writes waiting for the connected CRM resume; if their store can't be read, the rest of
+  // Tactful still answers (the panel's CRM status will say what is wrong).
+  await remote.resume().catch((e) => console.error('Tactful: the CRM outbox could not resume', e));
 })();
 
 let indexing = false;

@@ -79,6 +79,9 @@ export function createEditors(ctx, postKeyFor) {
     const editors = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(ctx.profile.reply_editor.selector)]);
     const own = editors.filter((e) => postKeyFor(e) === key);
     if (own.length === 1) return { editor: own[0] };
+    // The page's only box: on a conversation page it is the thread's, and a comment in
+    // the thread is answered there (which post a box answers is the site's to say: the
+    // real-pages work gives each profile that rule).
     if (own.length === 0 && editors.length === 1) return { editor: editors[0] };
     return { problem: editors.length === 0 ? 'missing' : 'ambiguous' };
   }

@@ -46,6 +46,9 @@ export function createPageReader(ctx) {
   /** key -> where its card goes, for posts waiting for their card. @type {Map<string, Target>} */
   const pending = new Map();
   let nextKey = 1;
+  // Keys are this document's own: after a reload of the same URL, "1" is another post,
+  // and the worker must not give it the old one's triage or answered mark.
+  const doc = crypto.getRandomValues(new Uint32Array(1))[0].toString(36);
   let scanQueued = false;
   let sent = 0;
   /** @type {Drawer | null} */
@@ -93,7 +96,7 @@ export function createPageReader(ctx) {
     const batch = [];
     for (const el of document.querySelectorAll(p.container)) {
       if (keys.has(el)) continue;
-      const key = `t${nextKey++}`;
+      const key = `${doc}.${nextKey++}`;
       keys.set(el, key);
       pending.set(key, { element: el, textEl: pick(el, p.text) });
       batch.push({

@@ -198,7 +198,7 @@ impl Request {
     /// Decodes a message with `decode` (serde_json natively, serde_wasm_bindgen in the
     /// browser), as a page's request first (the busy path), then a panel's, then either's.
     /// Only the decoder the glue already uses is instantiated: a second one for every
-    /// request type cost the wasm about 100 KiB.
+    /// request type cost the wasm 76 KiB gzipped.
     pub fn decode(decode: &impl DecodeAs) -> Result<Request, ProtocolError> {
         // Another tier may know the kind; any other error is the message's.
         let next = |e: String| if e.starts_with("unknown variant") { Ok(()) } else if e.starts_with("missing field `kind`") { Err(ProtocolError::NoKind) } else { Err(ProtocolError::Malformed(e)) };

@@ -185,6 +185,7 @@ fn panel() -> Html {
     let shown = use_mut_ref(|| None::<u64>);
     {
         let state = state.clone();
+        let shown_for_notice = shown.clone();
         use_effect_with((), move |_| {
             let refresh = move || {
                 let (state, shown) = (state.clone(), shown.clone());
@@ -202,7 +203,14 @@ fn panel() -> Html {
             };
             refresh();
             let on_change = refresh.clone();
-            let listening = chrome::on_notice(move |crate::core::protocol::Notice::QueueChanged { .. }| on_change());
+            // Only news of a newer version than the one shown (of any tab: the panel
+            // follows the active one, which it learns by asking).
+            let seen = shown_for_notice;
+            let listening = chrome::on_notice(move |crate::core::protocol::Notice::QueueChanged { version, .. }| {
+                if seen.borrow().is_none_or(|v| version > v) {
+                    on_change();
+                }
+            });
             let interval = Interval::new(REFRESH_MS, refresh);
             move || {
                 drop(interval);

@@ -91,9 +91,10 @@ impl Library {
         let _ = self.triage.set_settings(settings);
     }
 
-    /// The agent inserted suggestion `id`: learned from, when it is an entry we have.
+    /// The agent inserted suggestion `id`: learned from, when it is an entry we have (in
+    /// the knowledge base being indexed too).
     pub fn picked(&mut self, id: String) -> bool {
-        if self.kb.get(&id).is_none() {
+        if self.newest().0.get(&id).is_none() {
             return false;
         }
         *self.feedback.picks.entry(id).or_default() += 1;

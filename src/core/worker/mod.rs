@@ -196,14 +196,10 @@ impl Worker {
                 Err(e) => Response::error(e).into(),
             },
             PanelRequest::GetSettings => Response::Settings { settings: self.settings.clone() }.into(),
+            // Kept first, then used: settings the browser didn't keep would be lost at the
+            // next restart, so they don't take effect.
             PanelRequest::SaveSettings { settings } => match settings.validated() {
-                Ok(s) => {
-                    self.checker = Checker::new(s.tone.clone());
-                    // Validated with the settings above.
-                    self.library.set_triage(s.triage.clone());
-                    self.settings = s.clone();
-                    Outcome::Io(Job::SaveSettings(s))
-                }
+                Ok(s) => Outcome::Io(Job::SaveSettings(s)),
                 Err(e) => Response::error(e).into(),
             },
             PanelRequest::ImportKb { text } => self.import_kb(&text),
@@ -259,6 +255,7 @@ impl Worker {
     /// be told, with why.
     fn lookups(&self, tab_id: i64, post_keys: Vec<String>) -> Result<(Vec<Lookup>, Vec<(String, String)>), TabError> {
         let page = self.tabs.page(tab_id).ok_or(TabError::PageNotRead)?;
+        // (A post of a page that was read but isn't this one says PostNotRead, below.)
         let (mut found, mut failed) = (vec![], vec![]);
         for post_key in post_keys {
             let who = page.post(&post_key).ok_or_else(|| TabError::PostNotRead.to_string()).and_then(|post| Ok((crm::author(post).map_err(|e| e.to_string())?, post)));
@@ -321,6 +318,13 @@ impl Worker {
         let thread = page.thread_above(tab.profile, post);
         let lib = &self.library;
         Response::Suggestions { post_key, items: suggest::suggest_with_thread(lib.kb(), lib.index(), &ctx, &thread, 3, &lib.feedback) }
+    }
+
+    /// Puts validated settings to use.
+    pub fn use_settings(&mut self, s: Settings) {
+        self.checker = Checker::new(s.tone.clone());
+        self.library.set_triage(s.triage.clone());
+        self.settings = s;
     }
 
     /// Restores what agents' picks taught the ranking (kept by the glue).

@@ -114,7 +114,10 @@ async fn run<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, job: Job, 
             Err(e) => Response::Error { message: format!("Tactful couldn't keep this for next time: {e}") },
         },
         Job::SaveSettings(settings) => match io.save_settings(&settings).await {
-            Ok(()) => Response::Settings { settings },
+            Ok(()) => {
+                with(worker, |w| w.use_settings(settings.clone()));
+                Response::Settings { settings }
+            }
             Err(e) => Response::Error { message: format!("The settings weren't saved: {e}") },
         },
         Job::CrmConfigure(config) => configure(worker, io, config).await,
@@ -166,14 +169,13 @@ async fn cards(io: &impl Io, crm: Option<&CrmConfig>, job: CardJob, now: i64) ->
     let mut answers: Vec<Option<Answered>> = vec![None; customers.len()];
     let mut notes: Vec<Option<String>> = vec![None; customers.len()];
     if let Some(c) = crm {
-        for (chunk_at, chunk) in customers.chunks(REMOTE_AT_ONCE).enumerate() {
-            let got = futures::future::join_all(chunk.iter().map(|who| c.card(io.http(), who, now, job.lines))).await;
-            for (i, r) in got.into_iter().enumerate() {
-                let at = chunk_at * REMOTE_AT_ONCE + i;
-                match r {
-                    Ok(card) => answers[at] = Some(Answered { card, note: None }),
-                    Err(e) => notes[at] = Some(e.explain(c.name())),
-                }
+        use futures::StreamExt;
+        // A few at a time, a new one as soon as one is answered (not in waves).
+        let got: Vec<_> = futures::stream::iter(customers.iter().map(|who| c.card(io.http(), who, now, job.lines))).buffered(REMOTE_AT_ONCE).collect().await;
+        for (at, r) in got.into_iter().enumerate() {
+            match r {
+                Ok(card) => answers[at] = Some(Answered { card, note: None }),
+                Err(e) => notes[at] = Some(e.explain(c.name())),
             }
         }
     }
@@ -189,9 +191,12 @@ async fn cards(io: &impl Io, crm: Option<&CrmConfig>, job: CardJob, now: i64) ->
                     io.keep_counts_later();
                 }
             }
-            Ok(_) | Err(_) => {
+            failed => {
                 // The local CRM failed too: the card still says who it is, and why no history.
-                let why = "Customer history is unavailable: the local CRM couldn't be read.".to_string();
+                let why = match failed {
+                    Err(e) => format!("Customer history is unavailable: {e}"),
+                    Ok(_) => "Customer history is unavailable: the local CRM gave the wrong number of cards.".to_string(),
+                };
                 for &i in &local {
                     answers[i] = Some(Answered { card: unknown(&customers[i]), note: Some(notes[i].take().unwrap_or_else(|| why.clone())) });
                 }

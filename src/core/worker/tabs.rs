@@ -17,8 +17,9 @@ pub const MAX_POSTS_PER_TAB: usize = 5_000;
 pub enum TabError {
     /// The sender's page is not on a site Tactful serves.
     UnsupportedSite,
-    /// The page (or this post of it) hasn't been read yet.
+    /// This post of the page hasn't been read yet.
     PostNotRead,
+    /// Nothing of the page has been read yet.
     PageNotRead,
 }
 
@@ -133,9 +134,11 @@ impl Tabs {
 
         let version = self.tick();
         let page = self.pages.entry(tab.id).or_insert_with(|| Page::new(tab.url, &profile.name));
+        let mut changed = page.version == 0;
         if page.snapshot.url != tab.url {
             // The SPA navigated: what the tab shows now is a new page.
             *page = Page::new(tab.url, &profile.name);
+            changed = true;
         }
         // How many posts each author has, once per batch: a 2,000-post thread must not
         // cost a scan of the page per post.
@@ -143,7 +146,7 @@ impl Tabs {
         for h in page.snapshot.posts.iter().filter_map(|p| p.handle.clone()) {
             *by_author.entry(h).or_default() += 1;
         }
-        let changed = !read.is_empty();
+        changed |= !read.is_empty();
         for (p, card) in read.into_iter().zip(cards.iter_mut()) {
             let snap = &mut page.snapshot;
             // Scored once as it is read (incremental: a long thread costs per new post).
@@ -173,8 +176,9 @@ impl Tabs {
             page.reindex();
         }
         // A page that once read fine stays fine for a batch that carries nothing new.
-        if !raw.is_empty() || page.snapshot.posts.is_empty() {
+        if (!raw.is_empty() || page.snapshot.posts.is_empty()) && page.snapshot.status != status {
             page.snapshot.status = status;
+            changed = true;
         }
         let theme = Theme::from_css_color(background);
         if changed || theme != page.snapshot.theme {

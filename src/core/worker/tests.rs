@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 pub(super) struct TestIo {
     pub local: LocalCrm<MemoryStore>,
     pub opened: RefCell<Vec<(String, i64)>>,
+    /// Writes queued for the connected CRM.
+    pub queued: RefCell<Vec<WriteOp>>,
 }
 
 impl Default for TestIo {
@@ -31,6 +33,7 @@ impl Default for TestIo {
                 format!("id{}", next.get())
             }),
             opened: RefCell::default(),
+            queued: RefCell::default(),
         }
     }
 }
@@ -82,8 +85,9 @@ impl Io for TestIo {
     async fn keep_crm(&self, _: Option<&CrmConfig>) -> Result<(), String> {
         Ok(())
     }
-    async fn enqueue(&self, _: &[WriteOp], _: i64) -> Result<(), String> {
-        Err("no CRM is connected".into())
+    async fn enqueue(&self, ops: &[WriteOp], _: i64) -> Result<(), String> {
+        self.queued.borrow_mut().extend(ops.iter().cloned());
+        Ok(())
     }
     async fn send_now(&self) -> Result<(), String> {
         Ok(())
@@ -489,4 +493,47 @@ fn a_post_the_crm_shows_answered_leaves_the_queue_when_its_card_is_read() {
     let queued: Vec<String> = queue::waiting(w.tabs.snapshot(7).unwrap()).iter().map(|(p, _)| p.key.clone()).collect();
     assert_eq!(queued, ["b"]);
     assert_eq!(w.notices().len(), 1, "the panel is told");
+}
+
+#[test]
+fn with_a_crm_connected_cards_fall_back_to_the_local_crm_saying_why_and_only_new_writes_are_queued() {
+    use crate::core::crm::rt::{RtAuth, RtConfig};
+    let mut w = demo();
+    let rt = CrmConfig::Rt(RtConfig { url: "https://rt.example.com".into(), auth: RtAuth::Token { token: "t".into() }, queue: "General".into() });
+    let page = tab("https://x.com/dana/status/1");
+    ask(&mut w, PageRequest::ReadPage { posts: vec![raw("a", "dana")], settled: false, background: String::new() }, &page, 0);
+    let io = TestIo::default();
+    // Not connected: writes stay local, nothing is queued.
+    let log = |w: &mut Worker, text: &str| ask_with(w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::Reply, text: text.into(), tone_findings: vec![] }, &page, 1);
+    assert_eq!(log(&mut w, "first"), Response::Ok);
+    assert!(io.queued.borrow().is_empty());
+    // Connecting needs the browser's permission for the CRM's address.
+    let r = ask_with(&mut w, &io, PanelRequest::CrmConfigure { config: Some(rt.clone()) }, &Sender::ExtensionPage, 0);
+    assert_eq!(r, Response::Error { message: "Tactful may not reach https://rt.example.com/* yet: allow it when the browser asks.".into() });
+    assert_eq!(ask_with(&mut w, &io, PanelRequest::CrmConfig, &Sender::ExtensionPage, 0), Response::CrmConfig { config: None });
+    w.crm = Some(rt);
+    // RT doesn't answer (this test's HTTP refuses): the local CRM's card, and why.
+    let Response::CustomerCards { cards } = ask_with(&mut w, &io, PageRequest::CustomerCards { post_keys: vec!["a".into()] }, &page, 0) else { panic!() };
+    let [CustomerCardResult::Card { card, note: Some(note), .. }] = &cards[..] else { panic!("{cards:?}") };
+    assert!(card.known && card.summary.contains("2 interactions"), "{card:?}");
+    assert_eq!(note, "Request Tracker isn't answering (is it down, or the URL wrong?). no CRM in this test");
+    // The customer's post was logged before: only the new reply is queued for RT.
+    assert_eq!(log(&mut w, "second"), Response::Ok);
+    let queued = io.queued.borrow().clone();
+    let [WriteOp::LogInteraction { interaction, .. }] = &queued[..] else { panic!("{queued:?}") };
+    assert_eq!((interaction.text.as_str(), interaction.direction), ("second", Direction::Outbound));
+    let Response::CrmStatus { connected: true, name, summary: None, waiting: 0, .. } = ask_with(&mut w, &io, PanelRequest::CrmStatus, &Sender::ExtensionPage, 0) else { panic!() };
+    assert_eq!(name.as_deref(), Some("Request Tracker"));
+}
+
+#[test]
+fn a_page_that_cant_be_read_is_news_for_the_panel_too() {
+    let mut w = demo();
+    let page = tab("https://www.youtube.com/watch?v=1");
+    let broken = RawPost { key: "a".into(), ..Default::default() };
+    ask(&mut w, PageRequest::ReadPage { posts: vec![broken], settled: false, background: String::new() }, &page, 0);
+    let [crate::core::protocol::Notice::QueueChanged { version, .. }] = w.notices()[..] else { panic!("the panel is told") };
+    assert!(version > 0, "never the version of a tab with nothing read");
+    let Response::Queue { changed: true, view: Some(view), .. } = ask(&mut w, PanelRequest::Queue { tab_id: 7, known: Some(0) }, &Sender::ExtensionPage, 0) else { panic!() };
+    assert!(matches!(view.status, LayoutStatus::Unreadable { .. }) && view.rows.is_empty());
 }
