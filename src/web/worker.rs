@@ -22,9 +22,16 @@ use wasm_bindgen_futures::JsFuture;
 thread_local! {
     /// The one worker; leaked so an answer waiting on I/O can hold it across awaits
     /// (it is borrowed only between them).
-    static WORKER: &'static RefCell<Worker> = Box::leak(Box::new(RefCell::new(Worker::default())));
+    static WORKER: std::cell::OnceCell<&'static RefCell<Worker>> = const { std::cell::OnceCell::new() };
     /// The browser's I/O, as background.js handed it over.
     static IO: RefCell<Option<JsIo>> = const { RefCell::new(None) };
+}
+
+/// The one worker: made by `worker_start` (with the team's settings), else with defaults.
+/// Made once: building a worker indexes the starter knowledge base, and doing it for
+/// defaults first and again for the settings cost the service worker's start.
+fn the_worker(make: impl FnOnce() -> Worker) -> &'static RefCell<Worker> {
+    WORKER.with(|w| *w.get_or_init(|| Box::leak(Box::new(RefCell::new(make())))))
 }
 
 /// Starts the worker with stored settings (`undefined` for defaults), the time the wasm
@@ -34,9 +41,13 @@ thread_local! {
 #[wasm_bindgen]
 pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, feedback: JsValue, crm: JsValue, io: JsValue) {
     let settings = serde_wasm_bindgen::from_value::<Settings>(settings).ok().and_then(|s| s.validated().ok()).unwrap_or_default();
-    let worker = WORKER.with(|w| *w);
+    let mut fresh = Some(settings);
+    let worker = the_worker(|| Worker::new(fresh.take().unwrap_or_default()));
     let mut w = worker.borrow_mut();
-    *w = Worker::new(settings);
+    if let Some(settings) = fresh {
+        // Started again (tests do): a new worker.
+        *w = Worker::new(settings);
+    }
     w.started_ms = started_ms;
     // Unreadable stored values are skipped rather than leaving the agent without suggestions.
     if let Ok(f) = serde_wasm_bindgen::from_value::<crate::core::kb::search::Feedback>(feedback) {
@@ -73,7 +84,7 @@ pub async fn worker_handle(request: JsValue, sender: JsValue, now_ms: f64) -> Js
     let sender = serde_wasm_bindgen::from_value::<Sender>(sender).map_err(|e| ProtocolError::UnknownSender(e.to_string()));
     let response = match (decoded, sender) {
         (Ok(req), Ok(sender)) => {
-            let worker = WORKER.with(|w| *w);
+            let worker = the_worker(Worker::default);
             match IO.with(|io| io.borrow().clone()) {
                 Some(io) => serve(worker, &io, req, &sender, now_ms as i64).await,
                 None => Response::Error { message: "Tactful is still starting; try again in a moment.".into() },
@@ -96,7 +107,7 @@ pub fn protocol_kinds() -> JsValue {
 /// calls it between messages until it returns null): `{done, total}`.
 #[wasm_bindgen]
 pub fn worker_index_step(budget: u32) -> JsValue {
-    let worker = WORKER.with(|w| *w);
+    let worker = the_worker(Worker::default);
     let step = worker.borrow_mut().index_step(budget as usize);
     match step {
         Some(p) => to_js(&p).unwrap_or(JsValue::NULL),
@@ -108,7 +119,7 @@ pub fn worker_index_step(budget: u32) -> JsValue {
 /// "queue_changed", tab_id, version}]`); background.js sends each on.
 #[wasm_bindgen]
 pub fn worker_notices() -> JsValue {
-    let worker = WORKER.with(|w| *w);
+    let worker = the_worker(Worker::default);
     let notices = worker.borrow_mut().notices();
     to_js(&notices).unwrap_or(JsValue::NULL)
 }
@@ -116,7 +127,7 @@ pub fn worker_notices() -> JsValue {
 /// Forgets what a closed tab showed.
 #[wasm_bindgen]
 pub fn worker_forget_tab(tab_id: f64) {
-    let worker = WORKER.with(|w| *w);
+    let worker = the_worker(Worker::default);
     worker.borrow_mut().forget_tab(tab_id as i64);
 }
 
