@@ -157,7 +157,8 @@ export function createEditors(ctx, postKeyFor) {
 export function copyButton(label, text, say) {
   const b = el('button', 'copy', label);
   b.setAttribute('type', 'button');
-  b.addEventListener('click', async () => {
+  b.addEventListener('click', async (e) => {
+    if (!e.isTrusted) return; // a page script's forged click copies nothing
     const copied = await navigator.clipboard.writeText(text).then(() => true, () => false);
     say(copied ? "Copied: paste it into this post's reply box." : "Tactful couldn't copy it (the browser refused the clipboard); select the text and copy it yourself.");
   });

@@ -37,7 +37,8 @@ export function createHandoff(ctx, editors, customers) {
     button.type = 'button';
     button.setAttribute('aria-keyshortcuts', 'Alt+M');
     button.title = 'Acknowledge publicly, open a private message, log it (Alt+M)';
-    button.addEventListener('click', () => move(key, false));
+    // Only a person's click moves a post (a page script can dispatch clicks: isTrusted false).
+    button.addEventListener('click', (e) => { if (e.isTrusted) move(key, false); });
     box.insertBefore(button, before);
     // Where the site has private messages, the agent can say this customer's are closed.
     /** @type {HTMLButtonElement | null} */
@@ -46,7 +47,7 @@ export function createHandoff(ctx, editors, customers) {
       closed = /** @type {HTMLButtonElement} */ (el('button', 'quiet', 'DMs closed?'));
       closed.type = 'button';
       closed.title = "The customer's messages are closed: point them to the team's email or contact form instead";
-      closed.addEventListener('click', () => move(key, true));
+      closed.addEventListener('click', (e) => { if (e.isTrusted) move(key, true); });
       box.insertBefore(closed, before);
     }
     const status = el('div', 'handoff');

@@ -19,7 +19,8 @@ export function installShortcuts(ctx, { postKeyFor, suggestions, triage, tone, h
   const alt = (e) => e.altKey && !e.ctrlKey && !e.metaKey;
 
   document.addEventListener('keydown', (e) => {
-    if (!alt(e)) return;
+    // Only a person's keys act: a page script can dispatch a keydown (isTrusted false).
+    if (!e.isTrusted || !alt(e)) return;
     // Each shortcut is checked on its own (not else-if): Alt+J matches by key, the
     // others by physical key, and a layout can give one key both.
     if (e.code === 'KeyK') {

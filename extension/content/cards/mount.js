@@ -53,7 +53,8 @@ export function createCards(ctx, { notice, refresh, triage, suggestions, custome
     open.setAttribute('type', 'button');
     const hint = el('span', 'hint');
     hint.setAttribute('role', 'status');
-    open.addEventListener('click', async () => {
+    open.addEventListener('click', async (e) => {
+      if (!e.isTrusted) return; // only a person's click opens the panel
       const r = await ctx.send({ kind: 'open_panel' }).catch(() => null);
       hint.textContent = r && r.kind === 'ok' ? '' : (r && r.message) || 'Click the Tactful icon in the toolbar to open the panel.';
     });

@@ -25,7 +25,7 @@ export function createNotice(ctx) {
     mark.setAttribute('aria-hidden', 'true');
     const close = el('button', '', 'Dismiss');
     close.setAttribute('type', 'button');
-    close.addEventListener('click', hide);
+    close.addEventListener('click', (e) => { if (e.isTrusted) hide(); }); // not a page script's forged click
     box.append(mark, el('span', 'msg', message), close);
     root.replaceChildren(box);
   }

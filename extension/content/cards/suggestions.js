@@ -59,8 +59,9 @@ export function createSuggestions(ctx, editors, customers) {
     suggest.setAttribute('aria-expanded', 'false');
     const list = el('div', 'suggestions');
     list.hidden = true;
-    suggest.addEventListener('click', () => toggle(key, suggest, list, hint));
-    list.addEventListener('keydown', (e) => suggestionKeys(e, suggest, list));
+    // Only a person's clicks and keys act (a page script can dispatch them: isTrusted false).
+    suggest.addEventListener('click', (e) => { if (e.isTrusted) toggle(key, suggest, list, hint); });
+    list.addEventListener('keydown', (e) => { if (e.isTrusted) suggestionKeys(e, suggest, list); });
     buttons.set(key, { button: suggest, list });
     box.insertBefore(suggest, before);
     box.append(list);
@@ -130,7 +131,8 @@ export function createSuggestions(ctx, editors, customers) {
     insert.setAttribute('type', 'button');
     /** @type {HTMLElement | null} */
     let copy = null;
-    insert.addEventListener('click', async () => {
+    insert.addEventListener('click', async (e) => {
+      if (!e.isTrusted) return;
       let text = item.text;
       if (!text) {
         /** @type {Record<string, string>} */

@@ -145,13 +145,14 @@ export function createToneLayer(ctx, postKeyFor) {
       const b = document.createElement('button');
       b.type = 'button';
       b.textContent = fix.label;
-      b.addEventListener('click', () => applyFix(f.fixes16[k], fix.text));
+      // Only a person's click applies a fix (a page script can dispatch clicks).
+      b.addEventListener('click', (e) => { if (e.isTrusted) applyFix(f.fixes16[k], fix.text); });
       row.append(b);
     });
     const next = document.createElement('button');
     next.type = 'button';
     next.textContent = n() > 1 ? 'Next issue (Alt+J)' : 'Close';
-    next.addEventListener('click', () => (n() > 1 ? openCard((i + 1) % n(), true) : closeCard(true)));
+    next.addEventListener('click', (e) => { if (e.isTrusted) (n() > 1 ? openCard((i + 1) % n(), true) : closeCard(true)); });
     row.append(next);
     card.replaceChildren(rule, msg, row);
     card.style.left = `${Math.max(4, r.left + scrollX)}px`;
@@ -239,13 +240,13 @@ export function createToneLayer(ctx, postKeyFor) {
   }, true);
 
   card.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') closeCard(true);
+    if (e.isTrusted && e.key === 'Escape') closeCard(true);
   });
-  chip.addEventListener('click', () => (n() ? openCard(0, true) : editor?.focus()));
+  chip.addEventListener('click', (e) => { if (e.isTrusted) (n() ? openCard(0, true) : editor?.focus()); });
 
   // Hovering an underlined word opens its card.
   document.addEventListener('mousemove', (e) => {
-    if (!editor || !card.hidden || n() === 0 || !editorOf(/** @type {Element} */ (e.target))) return;
+    if (!e.isTrusted || !editor || !card.hidden || n() === 0 || !editorOf(/** @type {Element} */ (e.target))) return;
     const hit = findings.findIndex((f) => rects(/** @type {Editor} */ (editor), f.span16.start, f.span16.end)
       .some((r) => e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top - 2 && e.clientY <= r.bottom + 3));
     if (hit >= 0) openCard(hit, false);
