@@ -60,7 +60,8 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, String> {
         .map_err(|e| format!("could not encode a message: {e}"))
 }
 
-fn js_error(e: JsValue) -> String {
+/// Words from a browser error or a rejected promise.
+pub(super) fn js_error(e: JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()))
         .unwrap_or_else(|| "unknown browser error".into())

@@ -48,13 +48,17 @@ pub async fn local_crm_cards(whos: JsValue, now_ms: f64, lines: u32) -> Result<J
     let crm = crm();
     let cards = crm.cards(&whos, now_ms as i64, lines as usize).await.map_err(fail)?;
     if crm.counts_pending() {
-        // Kept after the answer: the card needn't wait for a write. A failure only means
-        // counting again next time.
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = crm.keep_counts().await;
-        });
+        keep_counts_later(crm);
     }
     out(&cards)
+}
+
+/// Saves the interaction counts a card had to count, after its answer has gone: the card
+/// needn't wait for a write, and a failure only means counting again next time.
+pub(super) fn keep_counts_later(crm: Rc<LocalCrm<IdbStore>>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = crm.keep_counts().await;
+    });
 }
 
 /// A stored setting ('kb', 'feedback', 'crm', 'outbox') as stored, or `undefined`.

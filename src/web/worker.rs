@@ -142,19 +142,12 @@ struct JsIo {
     local: std::rc::Rc<LocalCrm<IdbStore>>,
 }
 
-/// Words from a rejected promise.
-fn words(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()))
-        .unwrap_or_else(|| format!("{e:?}"))
-}
-
 impl JsIo {
     async fn call(&self, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
         let f = js_sys::Reflect::get(&self.io, &name.into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()).ok_or_else(|| format!("the browser glue has no {name}"))?;
         let args: js_sys::Array = args.iter().collect();
-        let promise = f.apply(&self.io, &args).map_err(words)?;
-        JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(words)
+        let promise = f.apply(&self.io, &args).map_err(super::chrome::js_error)?;
+        JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(super::chrome::js_error)
     }
 }
 
@@ -172,12 +165,7 @@ impl Io for JsIo {
         &self.local
     }
     fn keep_counts_later(&self) {
-        // After the answer has gone: the card needn't wait for a write, and a failure only
-        // means counting again next time.
-        let local = self.local.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = local.keep_counts().await;
-        });
+        super::local_crm::keep_counts_later(self.local.clone());
     }
     async fn open_tab(&self, url: &str, opener: i64) -> Result<(), String> {
         self.call("openTab", &[url.into(), (opener as f64).into()]).await.map(drop)
