@@ -46,7 +46,7 @@ function suggestionKeys(e, button, list) {
  * @param {import('./customer-history.js').CustomerHistory} customers
  */
 export function createSuggestions(ctx, editors, customers) {
-  /** Each customer post's "Suggest replies" button and list, by post key (for Alt+K). @type {Map<string, { button: HTMLElement, list: HTMLElement }>} */
+  /** Each customer post's "Suggest replies" button and list, by post key (for Alt+K). @type {Map<string, { button: HTMLElement, list: HTMLElement, toggle: () => void }>} */
   const buttons = new Map();
 
   /**
@@ -62,7 +62,7 @@ export function createSuggestions(ctx, editors, customers) {
     // Only a person's clicks and keys act (a page script can dispatch them: isTrusted false).
     suggest.addEventListener('click', (e) => { if (e.isTrusted) toggle(key, suggest, list, hint); });
     list.addEventListener('keydown', (e) => { if (e.isTrusted) suggestionKeys(e, suggest, list); });
-    buttons.set(key, { button: suggest, list });
+    buttons.set(key, { button: suggest, list, toggle: () => toggle(key, suggest, list, hint) });
     box.insertBefore(suggest, before);
     box.append(list);
   }
@@ -76,7 +76,8 @@ export function createSuggestions(ctx, editors, customers) {
     // A reply box under the brand's own reply answers the customer's post: the first one.
     const found = (key && buttons.get(key)) || [...buttons.values()].find((b) => b.button.isConnected);
     if (!found || !found.button.isConnected) return false;
-    if (found.list.hidden) found.button.click();
+    // Called directly: a click Tactful dispatched itself would be untrusted, and ignored.
+    if (found.list.hidden) found.toggle();
     else /** @type {HTMLElement | null} */ (found.list.querySelector('button.insert'))?.focus();
     return true;
   }
