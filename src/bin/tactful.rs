@@ -214,6 +214,8 @@ fn suggest_cmd(args: &[&str]) -> Result<String, String> {
         handle: None,
         text,
         created_ms: None,
+        time_approx: false,
+        author_id: None,
         permalink: None,
         is_brand: false,
     };
@@ -384,7 +386,7 @@ fn site_line(p: &SiteProfile) -> String {
         sites::LengthRule::Weighted { max } => format!("{max} weighted"),
         sites::LengthRule::Chars { max } => format!("{max} chars"),
     };
-    format!("{:<10} {:<16} editor={:<16} limit={limit}", p.name, p.hosts.join(","), format!("{:?}", p.reply_editor.kind).to_lowercase())
+    format!("{:<10} {:<16} editor={:<16} limit={limit}", p.name, p.hosts.join(","), p.layouts.iter().map(|l| format!("{:?}", l.reply.editor.kind).to_lowercase()).collect::<Vec<_>>().join("/"))
 }
 
 #[cfg(test)]

@@ -152,6 +152,8 @@ mod tests {
             handle: Some("eve".into()),
             text: "t".into(),
             created_ms: Some(0),
+            time_approx: false,
+            author_id: None,
             permalink: None,
             is_brand: false,
         }

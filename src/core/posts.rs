@@ -27,6 +27,12 @@ pub struct RawPost {
     pub time: Option<String>,
     #[serde(default)]
     pub permalink: Option<String>,
+    /// The author's stable id, where the layout reads one.
+    #[serde(default)]
+    pub author_id: Option<String>,
+    /// Which of the profile's layouts read it (its index).
+    #[serde(default)]
+    pub layout: usize,
 }
 
 /// A post as Tactful understands it.
@@ -41,6 +47,12 @@ pub struct Post {
     pub text: String,
     /// Unix ms, when the page showed a readable time.
     pub created_ms: Option<i64>,
+    /// The time was read from a relative phrase ("3 h"): right to its unit, not exact.
+    #[serde(default)]
+    pub time_approx: bool,
+    /// The author's stable id where the page gives one (Reddit's `author-id`).
+    #[serde(default)]
+    pub author_id: Option<String>,
     /// Absolute https URL on the site's own origin.
     pub permalink: Option<String>,
     /// Posted by the team's own account on this site.
@@ -94,10 +106,17 @@ pub fn read_post(
     let (Some(author_name), Some(text)) = (name, text) else {
         return Err(missing);
     };
-    let created_ms = raw.time.as_deref().and_then(|t| match profile.post.time.format {
+    let format = profile.layout(raw.layout).post.time.format;
+    let created_ms = raw.time.as_deref().and_then(|t| match format {
         TimeFormat::Iso => clock::parse_iso(t),
         TimeFormat::Relative => clock::parse_relative(t, now_ms),
     });
+    let author_id = raw
+        .author_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.len() <= 100 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map(String::from);
     let is_brand = match (&handle, brand_handle) {
         (Some(h), Some(b)) => h.eq_ignore_ascii_case(b.trim_start_matches('@')),
         _ => false,
@@ -109,6 +128,8 @@ pub fn read_post(
         handle,
         text,
         created_ms,
+        time_approx: created_ms.is_some() && format == TimeFormat::Relative,
+        author_id,
         permalink: raw.permalink.as_deref().and_then(|p| absolute_url(profile, p)),
         is_brand,
     })
@@ -127,7 +148,8 @@ pub fn parse_handle(profile: &SiteProfile, raw: &str) -> Option<String> {
     let raw = raw.trim();
     let with_query = strip_own_origin(profile, raw).unwrap_or(raw).split('#').next().unwrap_or("");
     let path = with_query.split('?').next().unwrap_or("");
-    profile.post.handle.patterns.iter().find_map(|pattern| {
+    let patterns = profile.layouts.iter().flat_map(|l| l.post.handle.patterns.iter());
+    patterns.into_iter().find_map(|pattern| {
         let (prefix, suffix) = pattern.split_once("{handle}")?;
         // A pattern with a query ("/profile.php?id={handle}") matches against the query too.
         let in_query = prefix.contains('?');
@@ -202,6 +224,7 @@ mod tests {
             text: Some(text.into()),
             time: None,
             permalink: None,
+            ..Default::default()
         }
     }
 

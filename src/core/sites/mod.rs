@@ -90,11 +90,19 @@ pub struct HandleField {
 pub struct PostSelectors {
     /// Selector matching each post container on the page.
     pub container: String,
+    /// Posts embedded in a post that are not it (a quoted tweet, a shared post): nothing
+    /// inside an element matching this selector is read as the enclosing post's field.
+    #[serde(default)]
+    pub embedded: Option<String>,
     pub author_name: Field,
     pub handle: HandleField,
     pub text: Field,
     pub time: TimeField,
     pub permalink: Field,
+    /// The author's stable id where the page gives one (Reddit's `author-id`), for DM
+    /// routes that need it.
+    #[serde(default)]
+    pub author_id: Option<Field>,
 }
 
 /// Turns a URN into a permalink path: `{urn}` is the URN, `{urn_encoded}` the URN
@@ -110,6 +118,72 @@ pub struct UrnRule {
 pub struct EditorProfile {
     pub selector: String,
     pub kind: EditorKind,
+}
+
+/// How to tell which post a reply box answers. A layout lists its rules in the order they
+/// are tried; a box no rule attributes to exactly one post answers none (Tactful then
+/// offers Copy instead of inserting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum OwnerRule {
+    /// The box sits in the post's region: the nearest ancestor of the post (or the post
+    /// itself) matching `selector`. The box answers the post whose region is its nearest
+    /// enclosing one; a region shared by two posts attributes nothing. (Inline reply
+    /// boxes under a comment: Facebook, YouTube, Reddit, LinkedIn.)
+    Region { selector: String },
+    /// The box sits in a dialog (matching `selector`) opened by a post's reply action: it
+    /// answers the post whose reply action was used last before the dialog appeared (X).
+    Dialog { selector: String },
+    /// One shared box whose text starts with "@handle ": it answers the post whose reply
+    /// action put the mention there (Instagram's comment box after "Reply").
+    Mention,
+    /// A box outside every post's region and every dialog answers the conversation's
+    /// first post on a thread page (X's inline "Post your reply" under the focal post).
+    Thread,
+}
+
+/// How a layout's reply composers are found, opened and sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyProfile {
+    /// The post's own reply action (inside the post), which opens its composer; `None`
+    /// where the composer is always shown.
+    #[serde(default)]
+    pub action: Option<String>,
+    pub editor: EditorProfile,
+    /// Which post a box answers, tried in order.
+    pub owner: Vec<OwnerRule>,
+    /// The composer around the editor (its nearest ancestor matching this), which holds
+    /// the send button.
+    pub form: String,
+    /// The send button inside the composer. Its trusted use, then the brand's reply
+    /// appearing under the post, is what "published" means.
+    pub send: String,
+}
+
+/// A public source a selector rests on: a maintained extension or userscript that targets
+/// the site, or documentation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// What it supports ("post.container", "reply.editor", "dm").
+    pub about: String,
+    /// "owner/repo path" (with commit where known) or a documentation URL.
+    pub source: String,
+    /// When the source was last seen to hold this (YYYY-MM or YYYY-MM-DD).
+    pub date: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One markup a site serves (today's, and the one before it): a page is read with the
+/// first layout whose post containers it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    /// Shown in diagnostics ("2026 feed", "2024 feed").
+    pub name: String,
+    pub post: PostSelectors,
+    pub reply: ReplyProfile,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
 }
 
 /// How the platform opens a private conversation with a user.
@@ -142,7 +216,8 @@ pub struct SiteProfile {
     pub hosts: Vec<String>,
     /// Origin used to make relative links absolute.
     pub origin: String,
-    pub post: PostSelectors,
+    /// Markups the site serves, tried in order (today's first).
+    pub layouts: Vec<Layout>,
     /// Query parameters that identify a post in its permalink (YouTube's `v` and `lc`,
     /// Facebook's `comment_id`); every other parameter is tracking and is dropped.
     #[serde(default)]
@@ -151,7 +226,6 @@ pub struct SiteProfile {
     /// permalink path with these rules.
     #[serde(default)]
     pub permalink_urns: Vec<UrnRule>,
-    pub reply_editor: EditorProfile,
     pub dm: DmProfile,
     pub length: LengthRule,
     /// Path prefixes of pages that always show posts; finding none there means the
@@ -172,9 +246,13 @@ pub enum ProfileError {
     /// The JSON did not parse into a profile.
     Malformed { site: String, reason: String },
     /// A handle pattern lacks the `{handle}` placeholder.
-    HandlePattern { site: String, pattern: String },
-    /// A required selector is empty.
-    EmptySelector { site: String, field: &'static str },
+    HandlePattern { site: String, field: String, pattern: String },
+    /// A required selector or name is empty.
+    Empty { site: String, field: String },
+    /// A selector is not valid CSS.
+    Selector { site: String, field: String, reason: String },
+    /// The profile lists no layout.
+    NoLayouts { site: String },
 }
 
 impl std::fmt::Display for ProfileError {
@@ -183,18 +261,76 @@ impl std::fmt::Display for ProfileError {
             ProfileError::Malformed { site, reason } => {
                 write!(f, "site profile {site} is malformed: {reason}")
             }
-            ProfileError::HandlePattern { site, pattern } => write!(
+            ProfileError::HandlePattern { site, field, pattern } => write!(
                 f,
-                "site profile {site}: handle pattern {pattern:?} needs a {{handle}} placeholder"
+                "site profile {site}: {field}: the handle pattern {pattern:?} needs a {{handle}} placeholder"
             ),
-            ProfileError::EmptySelector { site, field } => {
-                write!(f, "site profile {site}: the {field} selector is empty")
+            ProfileError::Empty { site, field } => {
+                write!(f, "site profile {site}: {field} is empty")
+            }
+            ProfileError::Selector { site, field, reason } => {
+                write!(f, "site profile {site}: {field} is not a valid selector ({reason})")
+            }
+            ProfileError::NoLayouts { site } => {
+                write!(f, "site profile {site} lists no layout")
             }
         }
     }
 }
 
 impl std::error::Error for ProfileError {}
+
+/// A cheap syntax check of a CSS selector: brackets, parentheses and quotes balance and
+/// no combinator dangles. The browser compiles each selector too (the options page does,
+/// before applying a profile file); this catches what a hand-edited file gets wrong
+/// without a browser (the CLI, tests).
+pub fn check_selector(sel: &str) -> Result<(), String> {
+    let mut stack: Vec<char> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut chars = sel.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                c if c == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' | '\'' => quote = Some(c),
+            '[' | '(' => stack.push(c),
+            ']' | ')' => {
+                let open = if c == ']' { '[' } else { '(' };
+                if stack.pop() != Some(open) {
+                    return Err(format!("unexpected {c:?}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    if quote.is_some() {
+        return Err("a quote is not closed".into());
+    }
+    if let Some(open) = stack.pop() {
+        return Err(format!("{open:?} is not closed"));
+    }
+    for part in sel.split(',') {
+        let part = part.trim();
+        if part.is_empty() {
+            return Err("an empty selector in a list".into());
+        }
+        if part.ends_with(['>', '+', '~']) {
+            return Err(format!("{part:?} ends with a combinator"));
+        }
+    }
+    Ok(())
+}
 
 const SOURCES: [(&str, &str); 6] = [
     ("x", include_str!("profiles/x.json")),
@@ -206,30 +342,86 @@ const SOURCES: [(&str, &str); 6] = [
 ];
 
 impl SiteProfile {
-    /// Parses and checks one profile.
+    /// Parses and checks one profile: every layout's selectors present and well formed,
+    /// every handle pattern with its placeholder. The error names the field.
     pub fn from_json(site: &str, json: &str) -> Result<SiteProfile, ProfileError> {
         let p: SiteProfile = serde_json::from_str(json).map_err(|e| ProfileError::Malformed {
             site: site.to_string(),
             reason: e.to_string(),
         })?;
-        for pattern in &p.post.handle.patterns {
-            if !pattern.contains("{handle}") {
-                return Err(ProfileError::HandlePattern {
-                    site: site.to_string(),
-                    pattern: pattern.clone(),
-                });
+        if p.layouts.is_empty() {
+            return Err(ProfileError::NoLayouts { site: site.to_string() });
+        }
+        for (i, layout) in p.layouts.iter().enumerate() {
+            if layout.name.trim().is_empty() {
+                return Err(ProfileError::Empty { site: site.to_string(), field: format!("layouts[{i}].name") });
+            }
+            for pattern in &layout.post.handle.patterns {
+                if !pattern.contains("{handle}") {
+                    return Err(ProfileError::HandlePattern {
+                        site: site.to_string(),
+                        field: format!("layouts[{i}].post.handle.patterns"),
+                        pattern: pattern.clone(),
+                    });
+                }
+            }
+            if layout.reply.owner.is_empty() {
+                return Err(ProfileError::Empty { site: site.to_string(), field: format!("layouts[{i}].reply.owner") });
             }
         }
-        let required = [
-            ("post container", &p.post.container),
-            ("reply editor", &p.reply_editor.selector),
-        ];
-        for (field, sel) in required {
+        for (field, sel, required) in p.selectors() {
             if sel.trim().is_empty() {
-                return Err(ProfileError::EmptySelector { site: site.to_string(), field });
+                if required {
+                    return Err(ProfileError::Empty { site: site.to_string(), field });
+                }
+                continue;
             }
+            check_selector(sel).map_err(|reason| ProfileError::Selector { site: site.to_string(), field, reason })?;
         }
         Ok(p)
+    }
+
+    /// Every selector the profile holds, named by its place in the file, and whether it
+    /// must be non-empty (a field's selector may be empty: it reads the post itself).
+    pub fn selectors(&self) -> Vec<(String, &str, bool)> {
+        let mut out = Vec::new();
+        for (i, l) in self.layouts.iter().enumerate() {
+            let at = |f: &str| format!("layouts[{i}].{f}");
+            out.push((at("post.container"), l.post.container.as_str(), true));
+            if let Some(e) = &l.post.embedded {
+                out.push((at("post.embedded"), e.as_str(), true));
+            }
+            let fields = [
+                ("post.author_name", &l.post.author_name),
+                ("post.handle", &l.post.handle.field),
+                ("post.text", &l.post.text),
+                ("post.time", &l.post.time.field),
+                ("post.permalink", &l.post.permalink),
+            ];
+            for (name, f) in fields {
+                out.push((at(name), f.selector.as_str(), false));
+            }
+            if let Some(f) = &l.post.author_id {
+                out.push((at("post.author_id"), f.selector.as_str(), false));
+            }
+            if let Some(a) = &l.reply.action {
+                out.push((at("reply.action"), a.as_str(), true));
+            }
+            out.push((at("reply.editor"), l.reply.editor.selector.as_str(), true));
+            out.push((at("reply.form"), l.reply.form.as_str(), true));
+            out.push((at("reply.send"), l.reply.send.as_str(), true));
+            for (j, rule) in l.reply.owner.iter().enumerate() {
+                if let OwnerRule::Region { selector } | OwnerRule::Dialog { selector } = rule {
+                    out.push((at(&format!("reply.owner[{j}]")), selector.as_str(), true));
+                }
+            }
+        }
+        out
+    }
+
+    /// The layout a raw post was read with (the first when the index is out of range).
+    pub fn layout(&self, index: usize) -> &Layout {
+        self.layouts.get(index).unwrap_or(&self.layouts[0])
     }
 
     /// Whether `host` (e.g. "www.x.com") is served by this profile.
@@ -365,12 +557,13 @@ mod tests {
 
     #[test]
     fn editor_kinds_match_what_each_site_uses() {
-        assert_eq!(profile(SiteId::X).reply_editor.kind, EditorKind::Draft);
-        assert_eq!(profile(SiteId::Facebook).reply_editor.kind, EditorKind::Lexical);
-        assert_eq!(profile(SiteId::Instagram).reply_editor.kind, EditorKind::Textarea);
-        assert_eq!(profile(SiteId::Linkedin).reply_editor.kind, EditorKind::Quill);
-        assert_eq!(profile(SiteId::Reddit).reply_editor.kind, EditorKind::Lexical);
-        assert_eq!(profile(SiteId::Youtube).reply_editor.kind, EditorKind::Contenteditable);
+        // Today's layout first.
+        let kind = |id| profile(id).layouts[0].reply.editor.kind;
+        assert_eq!(kind(SiteId::X), EditorKind::Draft);
+        assert_eq!(kind(SiteId::Facebook), EditorKind::Lexical);
+        assert_eq!(kind(SiteId::Instagram), EditorKind::Textarea);
+        assert_eq!(kind(SiteId::Reddit), EditorKind::Lexical);
+        assert_eq!(kind(SiteId::Youtube), EditorKind::Contenteditable);
     }
 
     #[test]
@@ -407,10 +600,32 @@ mod tests {
     #[test]
     fn rejects_profile_without_handle_placeholder() {
         let json = include_str!("profiles/x.json").replace("/{handle}", "/{user}");
-        assert!(matches!(
-            SiteProfile::from_json("x", &json),
-            Err(ProfileError::HandlePattern { .. })
-        ));
+        let err = SiteProfile::from_json("x", &json).unwrap_err();
+        assert!(matches!(err, ProfileError::HandlePattern { .. }), "{err}");
+        assert!(err.to_string().contains("layouts[0].post.handle.patterns"), "names the field: {err}");
+    }
+
+    #[test]
+    fn rejects_profile_with_broken_selector_naming_the_field() {
+        let mut p: serde_json::Value = serde_json::from_str(include_str!("profiles/reddit.json")).unwrap();
+        p["layouts"][0]["reply"]["send"] = "button[type=submit".into();
+        let err = SiteProfile::from_json("reddit", &p.to_string()).unwrap_err();
+        assert_eq!(err.to_string(), "site profile reddit: layouts[0].reply.send is not a valid selector ('[' is not closed)");
+        p["layouts"][0]["reply"]["send"] = "".into();
+        let err = SiteProfile::from_json("reddit", &p.to_string()).unwrap_err();
+        assert_eq!(err.to_string(), "site profile reddit: layouts[0].reply.send is empty");
+        p["layouts"] = serde_json::json!([]);
+        assert_eq!(SiteProfile::from_json("reddit", &p.to_string()).unwrap_err(), ProfileError::NoLayouts { site: "reddit".into() });
+    }
+
+    #[test]
+    fn selector_check_accepts_real_selectors_and_rejects_broken_ones() {
+        for ok in ["article[data-testid=\"tweet\"]", "a[href*=\"/status/\"]:has(> time)", "shreddit-comment[author], details[role=article]", "[aria-label^='Comment by']"] {
+            assert_eq!(check_selector(ok), Ok(()), "{ok}");
+        }
+        for bad in ["a[href", "div)", "a, ", "ul >", "a[title=\"x]"] {
+            assert!(check_selector(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

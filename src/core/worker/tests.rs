@@ -126,6 +126,7 @@ fn raw(key: &str, name: &str) -> RawPost {
         text: Some("hello".into()),
         time: Some("2026-11-23T11:00:00Z".into()),
         permalink: Some(format!("/{name}/status/1")),
+        ..Default::default()
     }
 }
 
@@ -332,7 +333,7 @@ fn kb_import_is_all_or_nothing_and_from_extension_pages_only() {
 fn posts_are_triaged_as_read_and_answered_ones_leave_the_queue() {
     let mut w = demo();
     let now = crate::core::clock::parse_iso("2026-11-23T12:00:00Z").unwrap();
-    let post = |key: &str, handle: &str, text: &str, at: &str| RawPost { key: key.into(), author_name: Some(handle.into()), handle: Some(format!("/{handle}")), text: Some(text.into()), time: Some(at.into()), permalink: Some(format!("/{handle}/status/{key}")) };
+    let post = |key: &str, handle: &str, text: &str, at: &str| RawPost { key: key.into(), author_name: Some(handle.into()), handle: Some(format!("/{handle}")), text: Some(text.into()), time: Some(at.into()), permalink: Some(format!("/{handle}/status/{key}")), ..Default::default() };
     let page = tab("https://x.com/search?q=acme");
     let r = ask(&mut w, PageRequest::ReadPage { posts: vec![post("1", "pia", "you guys are killing it, love the new router!", "2026-11-23T11:30:00Z")], settled: false, background: String::new() }, &page, now);
     let Response::Overlay { view } = r else { panic!() };
@@ -441,7 +442,7 @@ fn the_panel_gets_the_queue_only_when_it_changed_and_is_told_when() {
     let mut w = demo();
     let page = tab("https://x.com/search?q=acme");
     let now = crate::core::clock::parse_iso("2026-11-23T12:00:00Z").unwrap();
-    let post = |key: &str, handle: &str, text: &str| RawPost { key: key.into(), author_name: Some(handle.into()), handle: Some(format!("/{handle}")), text: Some(text.into()), time: Some("2026-11-23T11:30:00Z".into()), permalink: Some(format!("/{handle}/status/{key}")) };
+    let post = |key: &str, handle: &str, text: &str| RawPost { key: key.into(), author_name: Some(handle.into()), handle: Some(format!("/{handle}")), text: Some(text.into()), time: Some("2026-11-23T11:30:00Z".into()), permalink: Some(format!("/{handle}/status/{key}")), ..Default::default() };
     let panel = |w: &mut Worker, known| ask(w, PanelRequest::Queue { tab_id: 7, known }, &Sender::ExtensionPage, now);
     assert_eq!(panel(&mut w, None), Response::Queue { version: 0, changed: true, view: None }, "nothing read on that tab yet");
     assert_eq!(panel(&mut w, Some(0)), Response::Queue { version: 0, changed: false, view: None });
