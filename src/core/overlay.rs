@@ -124,8 +124,11 @@ pub fn layout_status(
     failed: &[Vec<PostField>],
     settled: bool,
 ) -> LayoutStatus {
+    // Which markups were tried, so a report (or a profile file that fixes it) can say
+    // which one the page no longer matches.
+    let tried: Vec<&str> = profile.layouts.iter().map(|l| l.name.as_str()).collect();
     let unreadable = |detail: String| LayoutStatus::Unreadable {
-        message: format!("Tactful can't read this page layout on {}: {detail}", profile.name),
+        message: format!("Tactful can't read this page's layout ({}, layouts tried: {}): {detail}", profile.name, tried.join(", ")),
     };
     if !failed.is_empty() && failed.len() >= read {
         let mut fields: Vec<&str> = failed.iter().flatten().map(|f| f.label()).collect();
@@ -183,7 +186,7 @@ mod tests {
         assert_eq!(
             s,
             LayoutStatus::Unreadable {
-                message: "Tactful can't read this page layout on X: the post author and text could not be found.".into()
+                message: format!("Tactful can't read this page's layout (X, layouts tried: {}): the post author and text could not be found.", profile(SiteId::X).layouts.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", "))
             }
         );
     }
@@ -191,7 +194,7 @@ mod tests {
     #[test]
     fn unreadable_when_settled_content_page_has_no_posts() {
         let s = layout_status(profile(SiteId::Facebook), "/", 0, &[], true);
-        assert!(matches!(s, LayoutStatus::Unreadable { ref message } if message.contains("on Facebook")));
+        assert!(matches!(s, LayoutStatus::Unreadable { ref message } if message.starts_with("Tactful can't read this page's layout (Facebook, layouts tried: ") && message.ends_with("no posts were found.")));
     }
 
     #[test]

@@ -126,7 +126,7 @@ for (const site of SITES) {
     await page.goto(siteUrl(site, 'layout=changed'));
     const found = await waitForOverlays(page, (o) => o.some((x) => x.notice && x.text.includes("can't read")), 8000);
     const name = { x: 'X', facebook: 'Facebook', instagram: 'Instagram', linkedin: 'LinkedIn', reddit: 'Reddit', youtube: 'YouTube' }[site];
-    assert.match(found.find((x) => x.notice).text, new RegExp(`Tactful can't read this page layout on ${name}`));
+    assert.match(found.find((x) => x.notice).text, new RegExp(`Tactful can't read this page's layout \\(${name}, layouts tried: `));
     assert.equal(postCards(found).length, 0, 'no cards drawn from a layout Tactful cannot read');
     await page.close();
   });

@@ -184,7 +184,7 @@ fn reports_unreadable_layout_with_site_name() {
     let mut w = demo();
     let broken = RawPost { key: "a".into(), ..Default::default() };
     let Response::Overlay { view } = ask(&mut w, PageRequest::ReadPage { posts: vec![broken], settled: false, background: String::new() }, &tab("https://www.youtube.com/watch?v=1"), 0) else { panic!() };
-    assert!(matches!(view.status, LayoutStatus::Unreadable { ref message } if message.starts_with("Tactful can't read this page layout on YouTube")));
+    assert!(matches!(view.status, LayoutStatus::Unreadable { ref message } if message.starts_with("Tactful can't read this page's layout (YouTube, layouts tried: ")));
 }
 
 #[test]
