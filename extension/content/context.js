@@ -5,9 +5,15 @@
 // nothing through a global.
 
 /** @typedef {{ selector: string, attr?: string | null }} Field */
-/** @typedef {{ container: string, author_name: Field, handle: Field, text: Field, time: Field, permalink: Field }} PostSelectors */
-/** @typedef {{ id: string, name: string, post: PostSelectors, reply_editor: { selector: string, kind: string }, dm: { template: string | null } }} SiteProfile */
-/** @typedef {{ key: string, author_name: string | null, handle: string | null, text: string | null, time: string | null, permalink: string | null }} RawPost */
+/** @typedef {{ container: string, embedded?: string | null, author_name: Field, handle: Field, text: Field, time: Field, permalink: Field, author_id?: Field | null }} PostSelectors */
+/**
+ * Which post a reply box answers (see OwnerRule in src/core/sites/mod.rs).
+ * @typedef {{ rule: 'region', selector: string } | { rule: 'dialog', selector: string } | { rule: 'mention' } | { rule: 'thread' }} OwnerRule
+ */
+/** @typedef {{ action?: string | null, editor: { selector: string, kind: string }, owner: OwnerRule[], form: string, send: string }} ReplyProfile */
+/** @typedef {{ name: string, post: PostSelectors, reply: ReplyProfile }} Layout */
+/** @typedef {{ id: string, name: string, layouts: Layout[], dm: { template: string | null } }} SiteProfile */
+/** @typedef {{ key: string, layout: number, author_name: string | null, handle: string | null, text: string | null, time: string | null, permalink: string | null, author_id: string | null }} RawPost */
 /** @typedef {{ priority: number, urgent: boolean, why: string }} Triage */
 /** @typedef {{ key: string, author: string, handle: string | null, age: string | null, is_brand: boolean, label: string, triage?: Triage | null }} Card */
 /** @typedef {{ state: 'ok' } | { state: 'unreadable', message: string }} LayoutStatus */
@@ -22,6 +28,7 @@
 /**
  * @typedef {object} Context
  * @property {SiteProfile | null} profile Null until the worker names the site's profile, and on pages it doesn't know.
+ * @property {Layout | null} layout The profile's layout this page is read with (the first whose posts it has).
  * @property {Theme} theme The page's theme as the core last reported it.
  * @property {Map<string, HTMLElement>} hosts Each card's host element, by post key.
  * @property {(msg: object) => Promise<any>} send A message to the worker; its answer.
@@ -31,6 +38,7 @@
 export function createContext() {
   return {
     profile: null,
+    layout: null,
     theme: 'light',
     hosts: new Map(),
     // chrome.runtime.sendMessage is looked up at each call: benchmarks wrap it to time messages.

@@ -1,15 +1,10 @@
 // @ts-check
-// Insertion into the site's reply boxes: which box belongs to a post, and putting text
-// into it the way typing would, so Draft.js, Lexical and Quill update their own state
-// and undo works. A reply goes into the reply box of the post it answers, or nowhere.
+// Insertion into the site's reply boxes: putting text into one the way typing would, so
+// Draft.js, Lexical, ProseMirror and Quill update their own state and undo works. Which
+// box is a post's is composers.js's to say.
 import { el } from './dom.js';
 
 /** @typedef {import('./context.js').Context} Context */
-/**
- * Why a post's reply can't go into a reply box: `missing` (the page shows none),
- * `ambiguous` (several, and none of them is this post's alone). Each caller words it.
- * @typedef {'missing' | 'ambiguous'} EditorProblem
- */
 
 /**
  * How text goes into each editor kind so the editor's own state takes it (and its undo
@@ -25,6 +20,7 @@ const INSERT = {
   },
   lexical: (_ed, text) => { document.execCommand('insertText', false, text); },
   quill: (_ed, text) => { document.execCommand('insertText', false, text); },
+  prosemirror: (_ed, text) => { document.execCommand('insertText', false, text); },
   textarea: (_ed, text) => { document.execCommand('insertText', false, text); },
   contenteditable: (_ed, text) => { document.execCommand('insertText', false, text); },
 };
@@ -38,30 +34,30 @@ function nextSelectionChange(ms) {
   });
 }
 
-/** @param {Context} ctx @param {(target: Element) => string | null} postKeyFor */
-export function createEditors(ctx, postKeyFor) {
+/** @param {Context} ctx */
+export function createEditors(ctx) {
   /** The agent's last caret or selection inside each reply box. @type {WeakMap<Element, Range>} */
   const lastRange = new WeakMap();
   /** Textareas the agent has been in. @type {WeakSet<Element>} */
   const touched = new WeakSet();
 
   document.addEventListener('focusin', (e) => {
-    if (ctx.profile && e.target instanceof HTMLTextAreaElement && e.target.matches(ctx.profile.reply_editor.selector)) touched.add(e.target);
+    if (ctx.layout && e.target instanceof HTMLTextAreaElement && e.target.matches(ctx.layout.reply.editor.selector)) touched.add(e.target);
   }, true);
   /** Keeps the selection if it is in a reply box. */
   function keepSelection() {
-    if (!ctx.profile) return;
+    if (!ctx.layout) return;
     const sel = getSelection();
     if (!sel || !sel.rangeCount) return;
     const r = sel.getRangeAt(0);
     const node = r.startContainer instanceof Element ? r.startContainer : r.startContainer.parentElement;
-    const ed = node && node.closest(ctx.profile.reply_editor.selector);
+    const ed = node && node.closest(ctx.layout.reply.editor.selector);
     if (ed) lastRange.set(ed, r.cloneRange());
   }
   document.addEventListener('selectionchange', () => {
-    if (!ctx.profile) return;
+    if (!ctx.layout) return;
     const active = document.activeElement;
-    if (active instanceof HTMLTextAreaElement && active.matches(ctx.profile.reply_editor.selector)) touched.add(active);
+    if (active instanceof HTMLTextAreaElement && active.matches(ctx.layout.reply.editor.selector)) touched.add(active);
     keepSelection();
   });
   // selectionchange comes later than the key that changed the selection: when Alt+K moves
@@ -69,30 +65,12 @@ export function createEditors(ctx, postKeyFor) {
   document.addEventListener('focusout', keepSelection, true);
 
   /**
-   * The reply box for a post: the one the page shows for it, else the page's only one.
-   * With several and none (or more than one) tied to the post, none: a reply could land
-   * under the wrong post.
-   * @param {string} key @returns {{ editor: HTMLElement } | { problem: EditorProblem }}
-   */
-  function editorFor(key) {
-    if (!ctx.profile) return { problem: 'missing' };
-    const editors = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(ctx.profile.reply_editor.selector)]);
-    const own = editors.filter((e) => postKeyFor(e) === key);
-    if (own.length === 1) return { editor: own[0] };
-    // The page's only box: on a conversation page it is the thread's, and a comment in
-    // the thread is answered there (which post a box answers is the site's to say: the
-    // real-pages work gives each profile that rule).
-    if (own.length === 0 && editors.length === 1) return { editor: editors[0] };
-    return { problem: editors.length === 0 ? 'missing' : 'ambiguous' };
-  }
-
-  /**
    * Puts text into the site's editor the way typing would (at the end of what is there,
    * or where the agent left the caret), so the editor's state and undo stay right.
    * @param {HTMLElement} ed @param {string} text
    */
   async function insertInto(ed, text) {
-    const kind = ctx.profile ? ctx.profile.reply_editor.kind : 'contenteditable';
+    const kind = ctx.layout ? ctx.layout.reply.editor.kind : 'contenteditable';
     ed.focus();
     let atEnd = true;
     if (ed instanceof HTMLTextAreaElement) {
@@ -144,7 +122,7 @@ export function createEditors(ctx, postKeyFor) {
     insert(ed, sep + text);
   }
 
-  return { editorFor, insertInto };
+  return { insertInto };
 }
 
 /** @typedef {ReturnType<typeof createEditors>} Editors */

@@ -9,21 +9,22 @@ import { el } from './dom.js';
 import { copyButton } from './editors.js';
 
 /** @typedef {import('./context.js').CustomerAnswer} CustomerAnswer */
-/** @typedef {import('./editors.js').EditorProblem} EditorProblem */
+/** @typedef {import('./composers.js').EditorProblem} EditorProblem */
 /** @typedef {{ how: 'prefilled' | 'paste', url: string } | { how: 'fallback', reason: string, contact: string }} Route */
 /** @typedef {{ button: HTMLButtonElement, closed: HTMLButtonElement | null, status: HTMLElement, busy: boolean, moved: boolean }} Move */
 
 /** What the agent is told when the acknowledgement can't go into a reply box, by why. @type {Record<EditorProblem, string>} */
 const CANT_INSERT = {
-  missing: "Can't move to private: open the reply box under this post first, then try again",
+  missing: "This post has no reply box open and Tactful can't find its Reply button, so it did nothing. Copy the acknowledgement into this post's reply box yourself.",
+  unopened: "Tactful pressed this post's Reply, but no reply box it can tie to this post opened, so it did nothing. Copy the acknowledgement into this post's reply box yourself.",
   ambiguous: "Tactful can't tell which reply box on this page belongs to this post, so it did nothing. Copy the acknowledgement into this post's reply box yourself, or close the other reply boxes and try again.",
 };
 
 /**
- * @param {import('./context.js').Context} ctx @param {import('./editors.js').Editors} editors
+ * @param {import('./context.js').Context} ctx @param {import('./editors.js').Editors} editors @param {import('./composers.js').Composers} composers
  * @param {import('./cards/customer-history.js').CustomerHistory} customers
  */
-export function createHandoff(ctx, editors, customers) {
+export function createHandoff(ctx, editors, composers, customers) {
   /** Each customer post's controls, by post key. @type {Map<string, Move>} */
   const moves = new Map();
 
@@ -104,16 +105,14 @@ export function createHandoff(ctx, editors, customers) {
         m.status.textContent = (r && r.message) || "Can't move to private: no answer from Tactful";
         return;
       }
-      const found = editors.editorFor(key);
+      const found = await composers.composerFor(key);
       if ('problem' in found) {
         const words = el('span', '', CANT_INSERT[found.problem]);
         m.status.replaceChildren(words);
-        if (found.problem === 'ambiguous') {
-          // The acknowledgement goes nowhere on the page; the agent can still take it.
-          const copy = copyButton('Copy acknowledgement', r.plan.public_text, (said) => { words.textContent = said; });
-          m.status.append(' ', copy);
-          copy.focus();
-        }
+        // The acknowledgement goes nowhere on the page; the agent can still take it.
+        const copy = copyButton('Copy acknowledgement', r.plan.public_text, (said) => { words.textContent = said; });
+        m.status.append(' ', copy);
+        copy.focus();
         return;
       }
       /** @type {Route} */

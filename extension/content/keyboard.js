@@ -6,7 +6,7 @@
 
 /**
  * @typedef {object} Shortcuts
- * @property {(target: Element) => string | null} postKeyFor
+ * @property {import('./composers.js').Composers} composers
  * @property {import('./cards/suggestions.js').Suggestions} suggestions
  * @property {import('./cards/triage-badges.js').TriageBadges} triage
  * @property {import('./tone/layer.js').ToneLayer} tone
@@ -14,7 +14,13 @@
  */
 
 /** @param {import('./context.js').Context} ctx @param {Shortcuts} s */
-export function installShortcuts(ctx, { postKeyFor, suggestions, triage, tone, handoff }) {
+export function installShortcuts(ctx, { composers, suggestions, triage, tone, handoff }) {
+  /** The post the focused reply box answers, if it is one and Tactful can tell. */
+  const focusedPost = () => {
+    const box = composers.editorOf(document.activeElement);
+    const key = box ? composers.ownerOf(box) : null;
+    return key === 'ambiguous' ? null : key;
+  };
   /** @param {KeyboardEvent} e */
   const alt = (e) => e.altKey && !e.ctrlKey && !e.metaKey;
 
@@ -24,9 +30,7 @@ export function installShortcuts(ctx, { postKeyFor, suggestions, triage, tone, h
     // Each shortcut is checked on its own (not else-if): Alt+J matches by key, the
     // others by physical key, and a layout can give one key both.
     if (e.code === 'KeyK') {
-      const active = document.activeElement;
-      const key = active && ctx.profile && active.closest(ctx.profile.reply_editor.selector) ? postKeyFor(active) : null;
-      if (suggestions.open(key)) e.preventDefault();
+      if (suggestions.open(focusedPost())) e.preventDefault();
     }
     if (e.code === 'KeyN') {
       if (triage.step(e.shiftKey)) e.preventDefault();
@@ -38,8 +42,7 @@ export function installShortcuts(ctx, { postKeyFor, suggestions, triage, tone, h
       }
     }
     if (e.code === 'KeyM') {
-      const active = document.activeElement;
-      if (handoff.moveFor(active ? postKeyFor(active) : null)) e.preventDefault();
+      if (handoff.moveFor(focusedPost())) e.preventDefault();
     }
   }, true);
 }

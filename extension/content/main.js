@@ -13,6 +13,7 @@ import { createContext } from './context.js';
 import { createStillness } from './schedule.js';
 import { createPageReader } from './page-reader.js';
 import { createEditors } from './editors.js';
+import { createComposers } from './composers.js';
 import { createNotice } from './cards/notice.js';
 import { createTriageBadges } from './cards/triage-badges.js';
 import { createCardRefresh } from './cards/refresh.js';
@@ -26,20 +27,20 @@ import { installShortcuts } from './keyboard.js';
 const ctx = createContext();
 const still = createStillness();
 const reader = createPageReader(ctx);
-const { postKeyFor } = reader;
-const editors = createEditors(ctx, postKeyFor);
+const editors = createEditors(ctx);
+const composers = createComposers(ctx, reader);
 const notice = createNotice(ctx);
 const triage = createTriageBadges(ctx);
 const refresh = createCardRefresh(ctx, still, triage);
 const customers = createCustomerHistory(ctx, still);
-const suggestions = createSuggestions(ctx, editors, customers);
-const handoff = createHandoff(ctx, editors, customers);
+const suggestions = createSuggestions(ctx, editors, composers, customers);
+const handoff = createHandoff(ctx, editors, composers, customers);
 // A customer card can show the post already moved to private, or already answered.
 customers.onAnswer(handoff.noteCustomer);
 customers.onAnswer(triage.noteCustomer);
 const cards = createCards(ctx, { notice, refresh, triage, suggestions, customers, handoff });
-const tone = createToneLayer(ctx, postKeyFor);
-installShortcuts(ctx, { postKeyFor, suggestions, triage, tone, handoff });
+const tone = createToneLayer(ctx, composers);
+installShortcuts(ctx, { composers, suggestions, triage, tone, handoff });
 
 /** @type {(ready: boolean) => void} */
 let started = () => {};
@@ -47,7 +48,8 @@ let started = () => {};
 // can't see it); no module reads it.
 /** @type {any} */ (globalThis).tactfulProbe = Object.freeze({
   ready: new Promise((r) => { started = r; }),
-  postKeyFor,
+  keyOf: reader.keyOf,
+  ownerOf: composers.ownerOf,
   toneStats: tone.stats,
 });
 
@@ -65,6 +67,8 @@ async function start() {
     return;
   }
   ctx.profile = resp.profile;
+  ctx.layout = resp.profile.layouts[0];
+  composers.install();
   reader.start(cards);
   tone.attach();
   started(true);

@@ -9,6 +9,7 @@ import { afterSettle } from './schedule.js';
 /** @typedef {import('./context.js').Context} Context */
 /** @typedef {import('./context.js').Field} Field */
 /** @typedef {import('./context.js').SiteProfile} SiteProfile */
+/** @typedef {import('./context.js').Layout} Layout */
 /** @typedef {import('./context.js').RawPost} RawPost */
 /** @typedef {import('./context.js').OverlayView} OverlayView */
 /** @typedef {import('./context.js').Target} Target */
@@ -43,6 +44,10 @@ function background() {
 export function createPageReader(ctx) {
   /** Post element -> key, so each post is read once. @type {WeakMap<Element, string>} */
   const keys = new WeakMap();
+  /** key -> post element (weakly: the page may drop it). @type {Map<string, WeakRef<Element>>} */
+  const elements = new Map();
+  /** On a conversation page, the key of the post the others answer (the core says). @type {string | null} */
+  let threadRoot = null;
   /** key -> where its card goes, for posts waiting for their card. @type {Map<string, Target>} */
   const pending = new Map();
   let nextKey = 1;
@@ -55,22 +60,29 @@ export function createPageReader(ctx) {
   let drawer = null;
 
   /**
-   * The first element matching `field` that belongs to `container` itself, not to a post
-   * nested inside it (comments inside a post, replies inside a comment).
-   * @param {Element} container @param {Field} field
+   * The first element matching `field` that belongs to `container` itself: not to a post
+   * nested inside it (comments inside a post, replies inside a comment), nor to a post
+   * embedded in it (a quoted tweet has its own name, time and text).
+   * @param {Element} container @param {Field} field @param {Layout} layout
    */
-  function pick(container, field) {
+  function pick(container, field, layout) {
     if (!field.selector) return container;
-    const posts = /** @type {SiteProfile} */ (ctx.profile).post.container;
+    const { container: posts, embedded } = layout.post;
     for (const el of container.querySelectorAll(field.selector)) {
-      if (el.closest(posts) === container) return el;
+      if (el.closest(posts) !== container) continue;
+      if (embedded) {
+        const part = el.closest(embedded);
+        if (part && part !== container && container.contains(part)) continue;
+      }
+      return el;
     }
     return null;
   }
 
-  /** @param {Element} container @param {Field} field */
-  function read(container, field) {
-    const el = pick(container, field);
+  /** @param {Element} container @param {Field | null | undefined} field @param {Layout} layout */
+  function read(container, field, layout) {
+    if (!field) return null;
+    const el = pick(container, field, layout);
     if (!el) return null;
     if (!field.attr) return textOf(el);
     // "data-urn|data-id": the first attribute the element has.
@@ -79,6 +91,20 @@ export function createPageReader(ctx) {
       if (v !== null) return v;
     }
     return null;
+  }
+
+  /**
+   * The layout this page is read with: the one in use while the page still has its posts,
+   * else the first of the profile's layouts (today's first) whose posts it has.
+   * @returns {Layout}
+   */
+  function chooseLayout() {
+    const profile = /** @type {SiteProfile} */ (ctx.profile);
+    const now = ctx.layout || profile.layouts[0];
+    if (document.querySelector(now.post.container)) return now;
+    const found = profile.layouts.find((l) => document.querySelector(l.post.container));
+    if (found) ctx.layout = found;
+    return ctx.layout || now;
   }
 
   function scheduleScan() {
@@ -91,21 +117,28 @@ export function createPageReader(ctx) {
   async function scan() {
     scanQueued = false;
     if (!ctx.profile) return;
-    const p = ctx.profile.post;
+    const layout = chooseLayout();
+    const index = ctx.profile.layouts.indexOf(layout);
+    const p = layout.post;
     /** @type {RawPost[]} */
     const batch = [];
     for (const el of document.querySelectorAll(p.container)) {
       if (keys.has(el)) continue;
+      // A post embedded in another (a quoted tweet drawn as one) is part of it, not a post.
+      if (p.embedded && el.parentElement && el.parentElement.closest(p.embedded)) continue;
       const key = `${doc}.${nextKey++}`;
       keys.set(el, key);
-      pending.set(key, { element: el, textEl: pick(el, p.text) });
+      elements.set(key, new WeakRef(el));
+      pending.set(key, { element: el, textEl: pick(el, p.text, layout) });
       batch.push({
         key,
-        author_name: read(el, p.author_name),
-        handle: read(el, p.handle),
-        text: read(el, p.text),
-        time: read(el, p.time),
-        permalink: read(el, p.permalink),
+        layout: index,
+        author_name: read(el, p.author_name, layout),
+        handle: read(el, p.handle, layout),
+        text: read(el, p.text, layout),
+        time: read(el, p.time, layout),
+        permalink: read(el, p.permalink, layout),
+        author_id: read(el, p.author_id, layout),
       });
     }
     if (batch.length === 0) return;
@@ -128,25 +161,25 @@ export function createPageReader(ctx) {
       out.fail(resp && resp.message ? resp.message : 'Tactful could not read this page.');
       return;
     }
+    if (resp.view.thread_root) threadRoot = resp.view.thread_root;
     out.draw(resp.view, (key) => pending.get(key));
     for (const post of posts) pending.delete(post.key);
   }
 
-  /**
-   * The post a reply box answers: the post that encloses it, else the nearest post
-   * before it on the page. @param {Element} target @returns {string | null}
-   */
-  function postKeyFor(target) {
-    if (!ctx.profile) return null;
-    const sel = ctx.profile.post.container;
-    const enclosing = target.closest(sel);
-    if (enclosing && keys.has(enclosing)) return keys.get(enclosing) ?? null;
-    let best = null;
-    for (const el of document.querySelectorAll(sel)) {
-      if (el.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) best = el;
-      else break;
-    }
-    return best ? keys.get(best) ?? null : null;
+  /** The key of a post element Tactful read, if it is one. @param {Element} el */
+  const keyOf = (el) => keys.get(el) ?? null;
+
+  /** The element of post `key`, while it is on the page. @param {string} key */
+  function elementOf(key) {
+    const el = elements.get(key)?.deref();
+    if (el && el.isConnected) return el;
+    return null;
+  }
+
+  /** Every post element read so far that is still on the page, in page order. */
+  function postElements() {
+    if (!ctx.layout) return [];
+    return [...document.querySelectorAll(ctx.layout.post.container)].filter((el) => keys.has(el));
   }
 
   /** Reads the page now and whenever it changes, once the profile is known. @param {Drawer} to */
@@ -166,7 +199,7 @@ export function createPageReader(ctx) {
     });
   }
 
-  return { start, postKeyFor };
+  return { start, keyOf, elementOf, postElements, threadRoot: () => threadRoot };
 }
 
 /** @typedef {ReturnType<typeof createPageReader>} PageReader */

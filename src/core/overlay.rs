@@ -93,6 +93,10 @@ impl Theme {
 pub struct OverlayView {
     pub site_name: String,
     pub cards: Vec<Card>,
+    /// On a conversation page, the key of the post the others answer (a reply box under
+    /// no post answers it, by the profile's `thread` rule).
+    #[serde(default)]
+    pub thread_root: Option<String>,
     pub status: LayoutStatus,
     pub theme: Theme,
 }

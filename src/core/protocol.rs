@@ -78,6 +78,10 @@ pub enum PageRequest {
         #[serde(default)]
         tone_findings: Vec<String>,
     },
+    /// The agent used the site's send action in post `post_key`'s composer with `text` in
+    /// it. Nothing is answered yet: the post is, once the brand's reply with this text
+    /// appears on the page.
+    ReplySent { post_key: String, text: String },
     /// Move post `post_key` to a private channel: the public acknowledgement, the private
     /// message and how it reaches the customer (`dms_closed`: the agent says the
     /// customer's messages are closed, so use the team's fallback).
@@ -485,7 +489,7 @@ mod tests {
         all.sort();
         all.dedup();
         assert_eq!(all.len(), n, "a kind in two tiers");
-        assert_eq!(k.page.len(), 11);
+        assert_eq!(k.page.len(), 12);
         assert_eq!(k.panel.len(), 19);
     }
 

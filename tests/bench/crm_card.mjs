@@ -455,7 +455,7 @@ const csDomPath = (samples) => `(async () => {
   const tmplArticle = [...document.querySelectorAll('article[data-testid="tweet"]')].find((a) => a.querySelector('a[href="/marco_b"]'));
   const cell = tmplArticle.closest('[data-testid="cellInnerDiv"]');
   const out = { card: [], insertToCard: [], bad: [] };
-  const used = new Set(Array.from(document.querySelectorAll('article[data-testid="tweet"]'), (a) => tactfulProbe.postKeyFor(a)));
+  const used = new Set(Array.from(document.querySelectorAll('article[data-testid="tweet"]'), (a) => tactfulProbe.keyOf(a)));
   for (const c of samples) {
     const clone = cell.cloneNode(true);
     clone.querySelectorAll('tactful-overlay').forEach((o) => o.remove());
@@ -466,12 +466,12 @@ const csDomPath = (samples) => `(async () => {
     const art = clone.querySelector('article');
     const s = performance.now();
     cell.parentElement.append(clone);
-    // Until the content script has read the clone, postKeyFor() answers with the post
+    // Until the content script has read the clone, keyOf() answers with the post
     // before it; its key is already used.
     let got = null;
     for (let k = 0; k < 2500 && !got; k++) {
       await new Promise((r) => setTimeout(r, 2));
-      const key = tactfulProbe.postKeyFor(art);
+      const key = tactfulProbe.keyOf(art);
       if (key && !used.has(key) && __benchLog.has(key)) { got = __benchLog.get(key); used.add(key); }
     }
     if (!got) { out.bad.push(c.handle + ': no card'); continue; }
@@ -579,7 +579,7 @@ async function run({ customers, interactions }, server, build) {
     console.log(`x.com fixture: page load -> ${special[0].handle}'s card showing "${special[0].count} interactions": ${(t() - tp).toFixed(0)} ms (includes page load and polling every 100 ms)`);
 
     // The fixture's own posts by their real keys (content script's keys).
-    const fixtureKeys = await inContentScript(page, `(async () => { await tactfulProbe.ready; return [...document.querySelectorAll('article[data-testid="tweet"]')].map((a) => tactfulProbe.postKeyFor(a)); })()`);
+    const fixtureKeys = await inContentScript(page, `(async () => { await tactfulProbe.ready; return [...document.querySelectorAll('article[data-testid="tweet"]')].map((a) => tactfulProbe.keyOf(a)); })()`);
     const realKeyTimes = await inContentScript(page, `(async () => {
       const keys = ${JSON.stringify(fixtureKeys)};
       ${CARD1}

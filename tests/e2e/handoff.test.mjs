@@ -159,7 +159,7 @@ test('youtube: when the core can\'t prepare a hand-off, the agent sees its words
     const refusal = await inContentScript(page, `(async () => {
       await tactfulProbe.ready;
       const post = document.querySelector('a[href="/@marcob"]').closest('ytd-comment-view-model, ytd-comment-renderer');
-      return chrome.runtime.sendMessage({ kind: 'handoff', post_key: tactfulProbe.postKeyFor(post), dms_closed: false });
+      return chrome.runtime.sendMessage({ kind: 'handoff', post_key: tactfulProbe.keyOf(post), dms_closed: false });
     })()`);
     assert.equal(refusal.kind, 'error');
     assert.match(refusal.message, /^Can't move this to private: YouTube has no direct messages/);

@@ -58,7 +58,7 @@ for (const site of SITES) {
   });
 }
 
-const editorSelector = (site) => JSON.parse(readFileSync(join(ROOT, 'src/core/sites/profiles', `${site}.json`), 'utf8')).reply_editor.selector;
+const editorSelector = (site) => JSON.parse(readFileSync(join(ROOT, 'src/core/sites/profiles', `${site}.json`), 'utf8')).layouts[0].reply.editor.selector;
 
 /** How many characters of the editor's text come before the caret (where typing would go). */
 const caretOffset = (page, selector) => page.evaluate((sel) => {
@@ -125,7 +125,7 @@ test('instagram: with two open reply boxes and neither tied to the post, a sugge
   const first = await inContentScript(page, `(async () => {
     await tactfulProbe.ready;
     const post = document.querySelector('div._a9zj a[href="/${dana.handle}/"]').closest('div._a9zj');
-    const r = await chrome.runtime.sendMessage({ kind: 'suggest', post_key: tactfulProbe.postKeyFor(post) });
+    const r = await chrome.runtime.sendMessage({ kind: 'suggest', post_key: tactfulProbe.keyOf(post) });
     return r.items.find((i) => i.missing.length === 0).text;
   })()`);
   await clickOverlayButton(page, 'Suggest replies', 0, { card });

@@ -5,11 +5,12 @@
 import { el } from '../dom.js';
 import { copyButton } from '../editors.js';
 
-/** @typedef {import('../editors.js').EditorProblem} EditorProblem */
+/** @typedef {import('../composers.js').EditorProblem} EditorProblem */
 
 /** What the agent is told when a reply can't be inserted, by why. @type {Record<EditorProblem, string>} */
 const CANT_INSERT = {
-  missing: 'Open the reply box first, then insert.',
+  missing: "This post has no reply box open and Tactful can't find its Reply button, so it inserted nothing. Copy the reply into this post's reply box yourself.",
+  unopened: "Tactful pressed this post's Reply, but no reply box it can tie to this post opened, so it inserted nothing. Copy the reply into this post's reply box yourself.",
   ambiguous: "Tactful can't tell which reply box on this page belongs to this post, so it inserted nothing. Copy the reply into this post's reply box yourself, or close the other reply boxes and insert again.",
 };
 
@@ -42,10 +43,10 @@ function suggestionKeys(e, button, list) {
 }
 
 /**
- * @param {import('../context.js').Context} ctx @param {import('../editors.js').Editors} editors
+ * @param {import('../context.js').Context} ctx @param {import('../editors.js').Editors} editors @param {import('../composers.js').Composers} composers
  * @param {import('./customer-history.js').CustomerHistory} customers
  */
-export function createSuggestions(ctx, editors, customers) {
+export function createSuggestions(ctx, editors, composers, customers) {
   /** Each customer post's "Suggest replies" button and list, by post key (for Alt+K). @type {Map<string, { button: HTMLElement, list: HTMLElement, toggle: () => void }>} */
   const buttons = new Map();
 
@@ -148,17 +149,15 @@ export function createSuggestions(ctx, editors, customers) {
         }
         text = again.text;
       }
-      const found = editors.editorFor(key);
+      const found = await composers.composerFor(key);
       if ('problem' in found) {
         hint.textContent = CANT_INSERT[found.problem];
-        if (found.problem === 'ambiguous') {
-          // The reply goes nowhere on the page; the agent can still take it.
-          const offer = copyButton('Copy reply', text, (words) => { hint.textContent = words; });
-          if (copy) copy.replaceWith(offer);
-          else insert.after(offer);
-          copy = offer;
-          offer.focus();
-        }
+        // The reply goes nowhere on the page; the agent can still take it.
+        const offer = copyButton('Copy reply', text, (words) => { hint.textContent = words; });
+        if (copy) copy.replaceWith(offer);
+        else insert.after(offer);
+        copy = offer;
+        offer.focus();
         return;
       }
       await editors.insertInto(found.editor, text);

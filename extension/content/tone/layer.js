@@ -14,8 +14,8 @@ import { readEditor, domRange, rects as textRects } from './draft-text.js';
 /** @typedef {{ used: number, max: number }} LengthCount */
 /** @typedef {import('./draft-text.js').Editor} Editor */
 
-/** @param {import('../context.js').Context} ctx @param {(target: Element) => string | null} postKeyFor */
-export function createToneLayer(ctx, postKeyFor) {
+/** @param {import('../context.js').Context} ctx @param {import('../composers.js').Composers} composers */
+export function createToneLayer(ctx, composers) {
   /** @type {Editor | null} */
   let editor = null;
   /** @type {PageFinding[]} */
@@ -57,8 +57,7 @@ export function createToneLayer(ctx, postKeyFor) {
 
   /** The editor an event came from, if it is the site's reply box. @param {EventTarget | null} t */
   function editorOf(t) {
-    if (!ctx.profile || !(t instanceof Element)) return null;
-    return /** @type {Editor | null} */ (t.closest(ctx.profile.reply_editor.selector));
+    return /** @type {Editor | null} */ (composers.editorOf(t));
   }
 
   // No debounce: a check takes well under a millisecond in the core, so every change is
@@ -77,7 +76,8 @@ export function createToneLayer(ctx, postKeyFor) {
     /** @type {any} */
     let resp = null;
     try {
-      resp = await ctx.send({ kind: 'check_draft', text, post_key: postKeyFor(editor) });
+      const owner = composers.ownerOf(editor);
+      resp = await ctx.send({ kind: 'check_draft', text, post_key: owner === 'ambiguous' ? null : owner });
     } catch {
       resp = null;
     }

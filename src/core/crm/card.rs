@@ -40,8 +40,9 @@ pub struct CardView {
     /// agent sees it before doing it again.
     #[serde(default)]
     pub moved: Vec<MovedMark>,
-    /// Permalinks of posts the team has answered (a reply, a suggestion, a hand-off),
-    /// among the history read: they leave the triage queue.
+    /// Permalinks of posts the team has answered (a reply seen published), among the
+    /// history read: they leave the triage queue. A suggestion put in the reply box, or
+    /// a private message opened, answers nothing until the reply is published.
     #[serde(default)]
     pub answered: Vec<String>,
 }
@@ -89,6 +90,7 @@ pub fn card_with(h: &CustomerHistory, total: usize, now: i64, recent: usize) -> 
             let what = match i.kind {
                 InteractionKind::Post => "Post",
                 InteractionKind::Reply => "Reply",
+                InteractionKind::Replied => "Published reply",
                 InteractionKind::SuggestionUsed => "Suggested reply",
                 InteractionKind::Handoff => "Moved to private",
             };
@@ -97,10 +99,19 @@ pub fn card_with(h: &CustomerHistory, total: usize, now: i64, recent: usize) -> 
         })
         .collect();
     let skip = h.sentiment.len().saturating_sub(20);
+    // Replies to posts: published ones, and (in logs from before Tactful saw replies
+    // published) ones logged as they were put in the reply box.
+    let answered: Vec<String> = h
+        .interactions
+        .iter()
+        .filter(|i| i.direction == Direction::Outbound && matches!(i.kind, InteractionKind::Replied | InteractionKind::Reply))
+        .filter_map(|i| i.permalink.clone())
+        .collect();
+    // Moved once the public acknowledgement is published, not when the DM was opened.
     let moved = h
         .interactions
         .iter()
-        .filter(|i| i.kind == InteractionKind::Handoff)
+        .filter(|i| i.kind == InteractionKind::Handoff && i.permalink.as_ref().is_some_and(|p| answered.contains(p)))
         .filter_map(|i| {
             let by = i.agent.as_deref().map(|a| format!(" by {}", clean(a, 40))).unwrap_or_default();
             let age = age_label((now - i.at).max(0));
@@ -108,7 +119,6 @@ pub fn card_with(h: &CustomerHistory, total: usize, now: i64, recent: usize) -> 
             Some(MovedMark { permalink: i.permalink.clone()?, label: format!("Moved to private{by} · {when}") })
         })
         .collect();
-    let answered = h.interactions.iter().filter(|i| i.direction == Direction::Outbound).filter_map(|i| i.permalink.clone()).collect();
     CardView { known: true, name: clean(c.name(), 60), identities, summary, open_tickets: open, recent, sentiment: h.sentiment[skip..].iter().map(|&(_, s)| s.clamp(-1.0, 1.0)).collect(), moved, answered }
 }
 
@@ -167,12 +177,17 @@ mod tests {
         assert_eq!(v.summary, "New customer — no history yet");
     }
     #[test]
-    fn marks_posts_already_moved_to_private() {
+    fn marks_posts_moved_to_private_once_the_acknowledgement_is_published() {
         let mut h = history();
-        h.interactions.insert(0, Interaction { id: "h".into(), customer_id: "c1".into(), channel: "x".into(), kind: InteractionKind::Handoff, direction: Direction::Outbound, permalink: Some("https://x.com/dana/status/9".into()), text: "Moved to private.".into(), agent: Some("Jo <b>".into()), at: 0, tone_findings: vec![], sentiment: None });
+        let link = Some("https://x.com/dana/status/9".to_string());
+        let out = |kind, text: &str, at| Interaction { id: text.into(), customer_id: "c1".into(), channel: "x".into(), kind, direction: Direction::Outbound, permalink: link.clone(), text: text.into(), agent: Some("Jo <b>".into()), at, tone_findings: vec![], sentiment: None };
+        h.interactions.insert(0, out(InteractionKind::Handoff, "Moved to private.", 0));
+        h.interactions.insert(0, out(InteractionKind::SuggestionUsed, "Sorry Dana", 0));
+        let c = card(&h, 3, 2 * 3_600_000);
+        assert!(c.moved.is_empty() && c.answered.is_empty(), "a DM opened and a suggestion inserted answer nothing");
+        h.interactions.insert(0, out(InteractionKind::Replied, "We've sent you a DM", 10));
         let c = card(&h, 3, 2 * 3_600_000);
         assert_eq!(c.moved, [MovedMark { permalink: "https://x.com/dana/status/9".into(), label: "Moved to private by Jo <b> · 2 h ago".into() }]);
-        assert_eq!(c.recent[0].what, "Moved to private on x");
-        assert_eq!(c.answered, ["https://x.com/dana/status/9"], "an outbound action on a post answers it");
+        assert_eq!(c.answered, ["https://x.com/dana/status/9"], "the published reply answers it");
     }
 }

@@ -71,7 +71,12 @@ pub enum Direction {
 #[serde(rename_all = "snake_case")]
 pub enum InteractionKind {
     Post,
+    /// A reply logged when it was put in the reply box (before replies were observed
+    /// being published); kept so older logs still read.
     Reply,
+    /// The brand's reply as published on the page, at its publish time: what time to
+    /// first response and handling time count.
+    Replied,
     SuggestionUsed,
     Handoff,
 }
@@ -167,6 +172,7 @@ impl WriteOp {
                 let what = match interaction.kind {
                     InteractionKind::Post => "post",
                     InteractionKind::Reply => "reply",
+                    InteractionKind::Replied => "published reply",
                     InteractionKind::SuggestionUsed => "suggestion used",
                     InteractionKind::Handoff => "move to private",
                 };

@@ -51,6 +51,7 @@ pub(super) fn kind_from_title(title: &str) -> Option<(InteractionKind, String)> 
     let kind = match what.to_lowercase().as_str() {
         "post" => InteractionKind::Post,
         "reply" => InteractionKind::Reply,
+        "published reply" => InteractionKind::Replied,
         "suggestion used" => InteractionKind::SuggestionUsed,
         "move to private" => InteractionKind::Handoff,
         _ => return None,

@@ -38,8 +38,10 @@ pub enum EditorKind {
     Draft,
     /// Meta's Lexical contenteditable, as on Facebook and Reddit.
     Lexical,
-    /// Quill-style `.ql-editor`, as on LinkedIn.
+    /// Quill-style `.ql-editor`, as on LinkedIn's earlier layout.
     Quill,
+    /// ProseMirror (TipTap) contenteditable, as on LinkedIn today.
+    Prosemirror,
     /// A plain `<textarea>`, as on Instagram.
     Textarea,
     /// A plain contenteditable with no framework model, as on YouTube.

@@ -16,6 +16,7 @@
 pub mod crm;
 pub mod handoffs;
 pub mod library;
+pub mod published;
 pub mod queue;
 pub mod serve;
 pub mod tabs;
@@ -32,7 +33,9 @@ use crate::core::settings::Settings;
 use crate::core::tone::{Checker, ToneContext};
 use crm::{CardJob, CrmRequestError, Lookup};
 use handoffs::{HandoffError, Handoffs};
+use crate::core::posts::Post;
 use library::Library;
+use published::Published;
 use tabs::{TabError, TabRef, Tabs};
 use uploads::{Part, Uploads};
 
@@ -43,8 +46,10 @@ pub enum Job {
     Cards(CardJob),
     /// Writes to the CRM (local, and queued for the connected one), then `ok`.
     Write { ops: Vec<WriteOp> },
+    /// Replies seen published: their writes, then the page's overlay.
+    Published { ops: Vec<WriteOp>, view: crate::core::overlay::OverlayView },
     /// Carry out a prepared hand-off: open the composer it planned (if any), then log it.
-    HandoffDone { url: Option<String>, tab_id: i64, post_key: String, ops: Vec<WriteOp> },
+    HandoffDone { url: Option<String>, tab_id: i64, ops: Vec<WriteOp> },
     OpenPanel { tab_id: i64 },
     /// Keep a value across restarts, then answer `then`.
     Keep { key: crate::core::crm::local::Setting, value: serde_json::Value, then: Response },
@@ -101,6 +106,7 @@ pub struct Worker {
     pub tabs: Tabs,
     uploads: Uploads,
     handoffs: Handoffs,
+    published: Published,
     /// The connected CRM, if any (cards come from it; writes are queued for it).
     pub crm: Option<CrmConfig>,
 }
@@ -114,7 +120,7 @@ impl Default for Worker {
 impl Worker {
     pub fn new(settings: Settings) -> Worker {
         let library = Library::starter(&settings.triage);
-        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, library, tabs: Tabs::default(), uploads: Uploads::default(), handoffs: Handoffs::default(), crm: None }
+        Worker { checker: Checker::new(settings.tone.clone()), settings, started_ms: 0.0, library, tabs: Tabs::default(), uploads: Uploads::default(), handoffs: Handoffs::default(), published: Published::default(), crm: None }
     }
 
     /// Answers one request from memory, or says what I/O it needs. `now_ms` is the wall
@@ -141,7 +147,20 @@ impl Worker {
             PageRequest::ProfileFor => unreachable!("answered above"),
             PageRequest::ReadPage { posts, settled, background } => {
                 let brand = self.settings.brand_handle(tab.profile.id);
-                Response::Overlay { view: self.tabs.read_page(tab, &posts, settled, &background, brand, self.library.triage(), now) }.into()
+                let view = self.tabs.read_page(tab, &posts, settled, &background, brand, self.library.triage(), now);
+                let ops = self.answered_by(tab, &view, now);
+                if ops.is_empty() {
+                    Response::Overlay { view }.into()
+                } else {
+                    Outcome::Io(Job::Published { ops, view })
+                }
+            }
+            PageRequest::ReplySent { post_key, text } => {
+                if let Err(e) = self.tabs.post(tab.id, &post_key) {
+                    return Response::error(e).into();
+                }
+                self.published.sent(tab.id, &post_key, &text, now);
+                Response::Ok.into()
             }
             PageRequest::CheckDraft { text, post_key } => self.check_draft(tab, &text, post_key.as_deref()).into(),
             PageRequest::Suggest { post_key, given } => self.suggest(tab, post_key, given).into(),
@@ -156,12 +175,15 @@ impl Worker {
                 Ok((found, failed)) => Outcome::Io(Job::Cards(CardJob::for_page(tab.id, found, failed))),
                 Err(e) => Response::error(e).into(),
             },
+            // A page logs only that a suggestion was used: replies are logged when they are
+            // seen published, hand-offs by the plan the core made.
+            PageRequest::LogInteraction { action, .. } if action != InteractionKind::SuggestionUsed => {
+                Response::Error { message: "A page can only log that a suggestion was used; replies are logged when Tactful sees them published.".into() }.into()
+            }
+            // Inserted is not answered: the post stays in the queue until its reply is
+            // published.
             PageRequest::LogInteraction { post_key, action, text, tone_findings } => match self.log(tab, &post_key, action, text, tone_findings, now) {
-                Ok(ops) => {
-                    // The agent acted on it: it leaves the queue.
-                    self.tabs.mark_answered(tab.id, [post_key.as_str()]);
-                    Outcome::Io(Job::Write { ops })
-                }
+                Ok(ops) => Outcome::Io(Job::Write { ops }),
                 Err(e) => Response::Error { message: e }.into(),
             },
             PageRequest::Handoff { post_key, dms_closed } => self.handoff(tab, post_key, dms_closed).into(),
@@ -171,7 +193,7 @@ impl Worker {
                     Err(e) => return Response::error(e).into(),
                 };
                 match self.log(tab, &post_key, InteractionKind::Handoff, planned.log, planned.tone, now) {
-                    Ok(ops) => Outcome::Io(Job::HandoffDone { url: planned.url, tab_id: tab.id, post_key, ops }),
+                    Ok(ops) => Outcome::Io(Job::HandoffDone { url: planned.url, tab_id: tab.id, ops }),
                     Err(e) => Response::Error { message: e }.into(),
                 }
             }
@@ -236,6 +258,36 @@ impl Worker {
         let who = crm::author(post).map_err(|e| e.to_string())?;
         let agent = Some(self.settings.agent_name.clone()).filter(|a| !a.is_empty());
         Ok(crm::log_ops(post, who, action, text, tone_findings, agent, now))
+    }
+
+    /// The brand's posts the page just showed that are replies the agent sent: each
+    /// answers its post (out of the queue) and is logged as a published reply at its
+    /// publish time, with the tone findings of the published text.
+    fn answered_by(&mut self, tab: TabRef, view: &crate::core::overlay::OverlayView, now: i64) -> Vec<WriteOp> {
+        let brand: Vec<Post> = view.cards.iter().filter(|c| c.is_brand).filter_map(|c| self.tabs.post(tab.id, &c.key).ok().cloned()).collect();
+        if brand.is_empty() {
+            return Vec::new();
+        }
+        let matches = self.published.seen(tab.id, &brand.iter().collect::<Vec<_>>(), now);
+        let mut ops = Vec::new();
+        for m in matches {
+            let Ok(post) = self.tabs.post(tab.id, &m.post_key) else { continue };
+            let ctx = ToneContext {
+                site: tab.profile.id,
+                post: Some(post.text.clone()),
+                customer_name: Some(post.author_name.clone()).filter(|_| !post.is_brand),
+                customer_handle: post.handle.clone(),
+            };
+            let mut tone: Vec<String> = self.checker.check(&m.reply.text, &ctx).findings.iter().map(|f| f.rule.clone()).collect();
+            tone.dedup();
+            // The page's own time when it gives an exact one; else when Tactful saw it.
+            let at = m.reply.created_ms.filter(|_| !m.reply.time_approx).unwrap_or(now);
+            self.tabs.mark_answered(tab.id, [m.post_key.as_str()]);
+            if let Ok(mut more) = self.log(tab, &m.post_key, InteractionKind::Replied, m.reply.text.clone(), tone, at) {
+                ops.append(&mut more);
+            }
+        }
+        ops
     }
 
     fn import_kb(&mut self, text: &str) -> Outcome {

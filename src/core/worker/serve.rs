@@ -89,11 +89,17 @@ async fn run<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, job: Job, 
                 None => Response::error(super::tabs::TabError::PostNotRead),
             }
         }
+        // The overlay is drawn whatever the CRM says: a write that fails is queued and
+        // retried by the outbox, and the post is answered either way (it was published).
+        Job::Published { ops, view } => {
+            let _ = write(worker, io, &ops, now).await;
+            Response::Overlay { view }
+        }
         Job::Write { ops } => match write(worker, io, &ops, now).await {
             Ok(()) => Response::Ok,
             Err(message) => Response::Error { message },
         },
-        Job::HandoffDone { url, tab_id, post_key, ops } => {
+        Job::HandoffDone { url, tab_id, ops } => {
             // The composer first: a hand-off whose private message didn't open isn't one,
             // so it isn't logged (the agent can press Move to private again).
             if let Some(url) = url {
@@ -101,8 +107,7 @@ async fn run<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, job: Job, 
                     return Response::HandedOff { dm_error: Some(HandoffError::NotOpened(e).to_string()), log_error: None };
                 }
             }
-            // Moved to private: out of the queue.
-            with(worker, |w| w.tabs.mark_answered(tab_id, [post_key.as_str()]));
+            // Still in the queue: it leaves when the acknowledgement is published.
             Response::HandedOff { dm_error: None, log_error: write(worker, io, &ops, now).await.err() }
         }
         Job::OpenPanel { tab_id } => match io.open_panel(tab_id).await {

@@ -346,7 +346,9 @@ fn posts_are_triaged_as_read_and_answered_ones_leave_the_queue() {
     assert!(snap.triage["2"].why.contains("refund") && snap.triage["2"].why.contains("of 60"), "{}", snap.triage["2"].why);
     assert!(praise.priority < snap.triage["2"].priority);
     w.tabs.mark_answered(7, ["3"]);
-    ask(&mut w, PageRequest::LogInteraction { post_key: "2".into(), action: InteractionKind::Reply, text: "Sorry Dan".into(), tone_findings: vec![] }, &page, now);
+    // Dan's reply published: the brand's post with its text appears on the page.
+    assert_eq!(ask(&mut w, PageRequest::ReplySent { post_key: "2".into(), text: "Sorry Dan".into() }, &page, now), Response::Ok);
+    ask(&mut w, PageRequest::ReadPage { posts: vec![post("4", "AcmeCare", "Sorry Dan", "2026-11-23T12:00:00Z")], settled: false, background: String::new() }, &page, now);
     let order: Vec<String> = queue::waiting(&w.tabs.snapshot(7).unwrap()).iter().map(|(p, _)| p.key.clone()).collect();
     assert_eq!(order, ["1"]);
 }
@@ -482,9 +484,12 @@ fn a_post_the_crm_shows_answered_leaves_the_queue_when_its_card_is_read() {
     };
     read(&mut w);
     let io = TestIo::default();
-    // The team answered post a (the CRM has the reply to it).
-    let r = ask_with(&mut w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::Reply, text: "Sorry Dana".into(), tone_findings: vec![] }, &page, 0);
-    assert_eq!(r, Response::Ok);
+    // The team answered post a (the CRM has the published reply to it).
+    ask_with(&mut w, &io, PageRequest::ReplySent { post_key: "a".into(), text: "Sorry Dana".into() }, &page, 0);
+    let mut reply = raw("r", "AcmeCare");
+    reply.text = Some("Sorry Dana".into());
+    ask_with(&mut w, &io, PageRequest::ReadPage { posts: vec![reply], settled: false, background: String::new() }, &page, 0);
+    assert!(io.interactions().iter().any(|i| i.kind == InteractionKind::Replied), "logged when seen published");
     // This worker forgot the page (a reload): only the CRM remembers.
     w.forget_tab(7);
     read(&mut w);
@@ -505,7 +510,7 @@ fn with_a_crm_connected_cards_fall_back_to_the_local_crm_saying_why_and_only_new
     ask(&mut w, PageRequest::ReadPage { posts: vec![raw("a", "dana")], settled: false, background: String::new() }, &page, 0);
     let io = TestIo::default();
     // Not connected: writes stay local, nothing is queued.
-    let log = |w: &mut Worker, text: &str| ask_with(w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::Reply, text: text.into(), tone_findings: vec![] }, &page, 1);
+    let log = |w: &mut Worker, text: &str| ask_with(w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::SuggestionUsed, text: text.into(), tone_findings: vec![] }, &page, 1);
     assert_eq!(log(&mut w, "first"), Response::Ok);
     assert!(io.queued.borrow().is_empty());
     // Connecting needs the browser's permission for the CRM's address.
@@ -537,4 +542,50 @@ fn a_page_that_cant_be_read_is_news_for_the_panel_too() {
     assert!(version > 0, "never the version of a tab with nothing read");
     let Response::Queue { changed: true, view: Some(view), .. } = ask(&mut w, PanelRequest::Queue { tab_id: 7, known: Some(0) }, &Sender::ExtensionPage, 0) else { panic!() };
     assert!(matches!(view.status, LayoutStatus::Unreadable { .. }) && view.rows.is_empty());
+}
+
+#[test]
+fn inserted_is_not_answered_published_is_and_is_logged_at_its_publish_time_by_the_agent() {
+    let mut w = demo();
+    let io = TestIo::default();
+    let page = tab("https://x.com/dana/status/1");
+    let mut dana = raw("a", "dana_reyes");
+    dana.text = Some("My router keeps dropping, order AC-20431".into());
+    ask_with(&mut w, &io, PageRequest::ReadPage { posts: vec![dana], settled: false, background: String::new() }, &page, 0);
+    let queued = |w: &Worker| queue::waiting(w.tabs.snapshot(7).unwrap()).iter().map(|(p, _)| p.key.clone()).collect::<Vec<_>>();
+    // A suggestion inserted: logged as used, still in the queue.
+    let used = PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::SuggestionUsed, text: "Sorry Dana".into(), tone_findings: vec![] };
+    assert_eq!(ask_with(&mut w, &io, used, &page, 5), Response::Ok);
+    assert_eq!(queued(&w), ["a"]);
+    // A page can't log a reply itself.
+    let forged = PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::Reply, text: "anything".into(), tone_findings: vec![] };
+    assert!(matches!(ask_with(&mut w, &io, forged, &page, 5), Response::Error { .. }));
+    // Sent, but another text appears: not this reply.
+    ask_with(&mut w, &io, PageRequest::ReplySent { post_key: "a".into(), text: "Sorry Dana, we're on it!".into() }, &page, 10);
+    let mut other = raw("b", "AcmeCare");
+    other.text = Some("Happy Friday everyone".into());
+    ask_with(&mut w, &io, PageRequest::ReadPage { posts: vec![other], settled: false, background: String::new() }, &page, 20);
+    assert_eq!(queued(&w), ["a"]);
+    assert!(!io.interactions().iter().any(|i| i.kind == InteractionKind::Replied));
+    // The brand's reply with that text appears (time on the page 11:00:30): answered.
+    let mut reply = raw("c", "AcmeCare");
+    reply.text = Some("@dana_reyes Sorry Dana, we're on it!".into());
+    reply.time = Some("2026-11-23T11:00:30Z".into());
+    let r = ask_with(&mut w, &io, PageRequest::ReadPage { posts: vec![reply], settled: false, background: String::new() }, &page, 30);
+    assert!(matches!(r, Response::Overlay { .. }), "{r:?}");
+    assert!(queued(&w).is_empty());
+    let replied: Vec<_> = io.interactions().into_iter().filter(|i| i.kind == InteractionKind::Replied).collect();
+    assert_eq!(replied.len(), 1, "{replied:?}");
+    let i = &replied[0];
+    assert_eq!((i.text.as_str(), i.at, i.direction), ("@dana_reyes Sorry Dana, we're on it!", crate::core::clock::parse_iso("2026-11-23T11:00:30Z").unwrap(), Direction::Outbound));
+    assert_eq!(i.agent.as_deref(), Some(w.settings.agent_name.as_str()).filter(|a| !a.is_empty()));
+    assert_eq!(i.permalink.as_deref(), Some("https://x.com/dana_reyes/status/1"), "logged against the customer's post");
+}
+
+#[test]
+fn a_reply_for_a_post_the_page_never_showed_is_refused() {
+    let mut w = demo();
+    let page = tab("https://x.com/dana/status/1");
+    ask(&mut w, PageRequest::ReadPage { posts: vec![raw("a", "dana")], settled: false, background: String::new() }, &page, 0);
+    assert!(matches!(ask(&mut w, PageRequest::ReplySent { post_key: "nope".into(), text: "hi".into() }, &page, 0), Response::Error { .. }));
 }
