@@ -120,7 +120,7 @@ fn subjects(server: &RtServer, ticket: &str) -> Vec<String> {
 fn reply(handle: &str, text: &str, at: i64) -> WriteOp {
     WriteOp::LogInteraction {
         customer: CustomerRef { identities: vec![Identity::new("x", handle)], display_name: Some("Dana Reyes".into()) },
-        interaction: Interaction { id: String::new(), customer_id: String::new(), channel: "x".into(), kind: InteractionKind::Reply, direction: Direction::Outbound, permalink: Some(format!("https://x.com/{handle}/status/{at}")), text: text.into(), agent: Some("sam".into()), at, tone_findings: vec![], sentiment: None },
+        interaction: Interaction { id: String::new(), customer_id: String::new(), channel: "x".into(), kind: InteractionKind::Reply, direction: Direction::Outbound, permalink: Some(format!("https://x.com/{handle}/status/{at}")), text: text.into(), agent: Some("sam".into()), agent_id: Some("agent-test-1".into()), at, tone_findings: vec![], sentiment: None },
     }
 }
 

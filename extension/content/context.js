@@ -18,7 +18,7 @@
 /** @typedef {{ key: string, author: string, handle: string | null, age: string | null, is_brand: boolean, label: string, triage?: Triage | null }} Card */
 /** @typedef {{ state: 'ok' } | { state: 'unreadable', message: string }} LayoutStatus */
 /** @typedef {'light' | 'dark'} Theme */
-/** @typedef {{ site_name: string, cards: Card[], status: LayoutStatus, theme: Theme }} OverlayView */
+/** @typedef {{ site_name: string, cards: Card[], thread_root?: string | null, answered?: string[], status: LayoutStatus, theme: Theme }} OverlayView */
 /** Where a post's card goes: the post, and its text (the card is drawn after it). @typedef {{ element: Element, textEl: Element | null }} Target */
 /**
  * One post's customer card answer (`customer_cards`), or why there is none.

@@ -133,8 +133,8 @@ export function createHandoff(ctx, editors, composers, customers) {
       const done = await ctx.send({ kind: 'handoff_done', post_key: key });
       if (!done || done.kind !== 'handed_off') throw new Error((done && done.message) || 'no answer from Tactful');
       if (done.dm_error) throw new Error(`the acknowledgement is in the reply box, but ${done.dm_error}`);
-      markMoved(key, 'Moved to private · just now');
-      const lines = [`Acknowledgement in the reply box: press the site's Reply to post it. ${dm}`];
+      // Moved once the acknowledgement is published (the card is read again then).
+      const lines = [`Acknowledgement in the reply box: press the site's Reply to post it; the post counts as moved once it is published. ${dm}`];
       if (r.tone.length) lines.push(`Tone: ${r.tone.join(' ')}`);
       if (done.log_error) lines.push(`Not logged in the CRM: ${done.log_error}`);
       m.status.replaceChildren(el('span', '', lines.join(' ')));

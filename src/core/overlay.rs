@@ -97,6 +97,9 @@ pub struct OverlayView {
     /// no post answers it, by the profile's `thread` rule).
     #[serde(default)]
     pub thread_root: Option<String>,
+    /// Posts answered by replies this batch showed published (their cards are read again).
+    #[serde(default)]
+    pub answered: Vec<String>,
     pub status: LayoutStatus,
     pub theme: Theme,
 }

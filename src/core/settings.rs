@@ -18,6 +18,10 @@ pub struct Settings {
     /// The agent's name, for `{{agent.first_name}}` in replies.
     #[serde(default)]
     pub agent_name: String,
+    /// The agent's stable id, made once on first run: every interaction Tactful logs
+    /// carries it, so metrics tell agents apart when names change or are shared.
+    #[serde(default)]
+    pub agent_id: String,
     /// The brand's name, for `{{brand.name}}`.
     #[serde(default)]
     pub brand_name: String,
@@ -38,6 +42,8 @@ pub enum SettingsError {
     BadHandle { site: SiteId, handle: String },
     /// An order-number pattern that would match nothing useful.
     BadPattern { pattern: String },
+    /// An agent id Tactful didn't make (it is not for editing).
+    BadAgentId { value: String },
     /// The private-channel fallback is neither an email address nor an http(s) link.
     BadFallback { value: String },
     /// A triage weight or response-time target that can't be used.
@@ -56,6 +62,7 @@ impl std::fmt::Display for SettingsError {
                 "the order-number pattern {pattern:?} needs at least one # (digit), @ (letter) or * (either), and at most 40 characters"
             ),
             SettingsError::Triage(m) => write!(f, "triage: {m}"),
+            SettingsError::BadAgentId { value } => write!(f, "the agent id {value:?} isn't one Tactful made; leave it as it was"),
             SettingsError::BadFallback { value } => write!(
                 f,
                 "the private-channel fallback {value:?} must be an email address (help@example.com) or a link starting with https://"
@@ -66,7 +73,33 @@ impl std::fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
+/// Whether `id` is an id [`Settings::with_agent_id`] makes ("agent-" and 32 hex digits).
+fn is_agent_id(id: &str) -> bool {
+    id.strip_prefix("agent-").is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+}
+
 impl Settings {
+    /// Gives this browser's agent a stable id on first run, from 128 random bits the
+    /// glue draws from the browser's CSPRNG; an existing id is kept. True when one was made
+    /// (the settings must then be kept).
+    pub fn with_agent_id(&mut self, random: u128) -> bool {
+        if !self.agent_id.is_empty() {
+            return false;
+        }
+        self.agent_id = format!("agent-{random:032x}");
+        true
+    }
+
+    /// Who logged an interaction, in words: the agent's name, else "Agent" and the start of
+    /// their id (never empty, so every logged reply names someone).
+    pub fn agent_label(&self) -> String {
+        match (self.agent_name.is_empty(), self.agent_id.get(6..12)) {
+            (false, _) => self.agent_name.clone(),
+            (true, Some(short)) => format!("Agent {short}"),
+            (true, None) => "Agent".into(),
+        }
+    }
+
     /// Checks and normalises (drops a leading "@", trims; empty removes the handle).
     pub fn validated(mut self) -> Result<Settings, SettingsError> {
         let mut out = BTreeMap::new();
@@ -97,6 +130,9 @@ impl Settings {
         // Names are plain text up to a sensible length (they go into public replies).
         for name in [&mut self.agent_name, &mut self.brand_name] {
             *name = name.chars().filter(|c| !c.is_control()).take(80).collect::<String>().trim().to_string();
+        }
+        if !(self.agent_id.is_empty() || is_agent_id(&self.agent_id)) {
+            return Err(SettingsError::BadAgentId { value: self.agent_id });
         }
         let fallback = self.private_fallback.trim().to_string();
         let is_email = fallback.split_once('@').is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !fallback.contains(char::is_whitespace));

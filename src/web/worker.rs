@@ -40,7 +40,10 @@ fn the_worker(make: impl FnOnce() -> Worker) -> &'static RefCell<Worker> {
 /// fall back to defaults rather than leaving the agent without Tactful.
 #[wasm_bindgen]
 pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, feedback: JsValue, crm: JsValue, io: JsValue) {
-    let settings = serde_wasm_bindgen::from_value::<Settings>(settings).ok().and_then(|s| s.validated().ok()).unwrap_or_default();
+    let mut settings = serde_wasm_bindgen::from_value::<Settings>(settings).ok().and_then(|s| s.validated().ok()).unwrap_or_default();
+    // First run: this browser's agent gets a stable id, kept with the settings.
+    let made_id = random_u128().is_some_and(|r| settings.with_agent_id(r));
+    let to_keep = made_id.then(|| settings.clone());
     let mut fresh = Some(settings);
     let worker = the_worker(|| Worker::new(fresh.take().unwrap_or_default()));
     let mut w = worker.borrow_mut();
@@ -61,6 +64,28 @@ pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, fe
     w.crm = serde_wasm_bindgen::from_value::<Option<CrmConfig>>(crm).ok().flatten().and_then(|c| c.validated().ok());
     let fetch = js_sys::Reflect::get(&io, &"fetch".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     IO.with(|slot| *slot.borrow_mut() = Some(JsIo { io, http: JsHttp(fetch), local: super::local_crm::crm() }));
+    if let Some(settings) = to_keep {
+        wasm_bindgen_futures::spawn_local(async move {
+            let io = IO.with(|slot| slot.borrow().as_ref().map(|io| io.io.clone()));
+            if let Some(io) = io {
+                let io = JsIo { io, http: JsHttp(None), local: super::local_crm::crm() };
+                if let Err(e) = io.save_settings(&settings).await {
+                    web_sys::console::error_1(&format!("Tactful couldn't keep the agent's id: {e}").into());
+                }
+            }
+        });
+    }
+}
+
+/// 128 bits from the browser's CSPRNG (`crypto.getRandomValues`), if it answers.
+fn random_u128() -> Option<u128> {
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
+    let get = js_sys::Reflect::get(&crypto, &"getRandomValues".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    let bytes = js_sys::Uint8Array::new_with_length(16);
+    get.call1(&crypto, &bytes).ok()?;
+    let mut out = [0u8; 16];
+    bytes.copy_to(&mut out);
+    Some(u128::from_le_bytes(out))
 }
 
 struct JsDecode(JsValue);

@@ -84,6 +84,8 @@ export function createCards(ctx, { notice, refresh, triage, suggestions, custome
   function draw(view, targetOf) {
     setTheme(view.theme);
     for (const card of view.cards) mount(card, targetOf(card.key));
+    // A reply seen published: the post's card is read again (answered, or moved).
+    for (const key of view.answered || []) customers.load(key);
     if (view.status.state === 'unreadable') notice.show(view.status.message);
     else notice.hide();
   }

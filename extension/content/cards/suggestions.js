@@ -161,7 +161,7 @@ export function createSuggestions(ctx, editors, composers, customers) {
         return;
       }
       await editors.insertInto(found.editor, text);
-      hint.textContent = 'Inserted. Review it, then send with the site’s own button.';
+      hint.textContent = 'Inserted. Review it, then send with the site’s own button: the post counts as answered once the reply is published.';
       ctx.send({ kind: 'picked', id: item.id }).catch(() => {});
       // Logged in the CRM with the customer's post; the card then shows it.
       ctx.send({ kind: 'log_interaction', post_key: key, action: 'suggestion_used', text }).then(() => customers.load(key), () => {});

@@ -143,7 +143,7 @@ mod tests {
 
     fn history() -> CustomerHistory {
         let c = Customer { id: "c1".into(), display_names: vec!["Dana\u{202E}Reyes".into()], identities: vec![Identity::new("x", "dana"), Identity::email("d@example.com")], tags: vec![], created_at: 0, updated_at: 0 };
-        let i = |at: i64, text: &str, dir| Interaction { id: at.to_string(), customer_id: "c1".into(), channel: "x".into(), kind: InteractionKind::Reply, direction: dir, permalink: None, text: text.into(), agent: None, at, tone_findings: vec![], sentiment: None };
+        let i = |at: i64, text: &str, dir| Interaction { id: at.to_string(), customer_id: "c1".into(), channel: "x".into(), kind: InteractionKind::Reply, direction: dir, permalink: None, text: text.into(), agent: None, agent_id: None, at, tone_findings: vec![], sentiment: None };
         CustomerHistory {
             customer: c,
             interactions: vec![i(3_600_000, "newest <b>bold</b>", Direction::Inbound), i(2, "older", Direction::Outbound)],
@@ -180,7 +180,7 @@ mod tests {
     fn marks_posts_moved_to_private_once_the_acknowledgement_is_published() {
         let mut h = history();
         let link = Some("https://x.com/dana/status/9".to_string());
-        let out = |kind, text: &str, at| Interaction { id: text.into(), customer_id: "c1".into(), channel: "x".into(), kind, direction: Direction::Outbound, permalink: link.clone(), text: text.into(), agent: Some("Jo <b>".into()), at, tone_findings: vec![], sentiment: None };
+        let out = |kind, text: &str, at| Interaction { id: text.into(), customer_id: "c1".into(), channel: "x".into(), kind, direction: Direction::Outbound, permalink: link.clone(), text: text.into(), agent: Some("Jo <b>".into()), agent_id: None, at, tone_findings: vec![], sentiment: None };
         h.interactions.insert(0, out(InteractionKind::Handoff, "Moved to private.", 0));
         h.interactions.insert(0, out(InteractionKind::SuggestionUsed, "Sorry Dana", 0));
         let c = card(&h, 3, 2 * 3_600_000);

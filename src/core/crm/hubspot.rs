@@ -334,7 +334,7 @@ mod tests {
     }
 
     fn reply_on_x(key_text: &str) -> WriteOp {
-        let i = Interaction { id: "i1".into(), customer_id: String::new(), channel: "x".into(), kind: InteractionKind::Reply, direction: Direction::Outbound, permalink: Some("https://x.com/acme/status/1843".into()), text: key_text.into(), agent: Some("sam".into()), at: 1_727_942_400_000, tone_findings: vec![], sentiment: None };
+        let i = Interaction { id: "i1".into(), customer_id: String::new(), channel: "x".into(), kind: InteractionKind::Reply, direction: Direction::Outbound, permalink: Some("https://x.com/acme/status/1843".into()), text: key_text.into(), agent: Some("sam".into()), agent_id: None, at: 1_727_942_400_000, tone_findings: vec![], sentiment: None };
         WriteOp::LogInteraction { customer: who(&[Identity::new("x", "@Dana_Reyes")]), interaction: i }
     }
 

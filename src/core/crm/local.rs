@@ -740,7 +740,7 @@ mod tests {
     }
 
     fn reply(text: &str, at: i64, sentiment: Option<f32>, dir: Direction) -> Interaction {
-        Interaction { id: String::new(), customer_id: String::new(), channel: "x".into(), kind: InteractionKind::Reply, direction: dir, permalink: None, text: text.into(), agent: Some("sam".into()), at, tone_findings: vec![], sentiment }
+        Interaction { id: String::new(), customer_id: String::new(), channel: "x".into(), kind: InteractionKind::Reply, direction: dir, permalink: None, text: text.into(), agent: Some("sam".into()), agent_id: None, at, tone_findings: vec![], sentiment }
     }
 
     fn post(id: &str, at: i64) -> Interaction {

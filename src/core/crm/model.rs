@@ -94,6 +94,9 @@ pub struct Interaction {
     pub text: String,
     #[serde(default)]
     pub agent: Option<String>,
+    /// The agent's stable id (their name can change, or be shared).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
     pub at: i64,
     /// Ids of the tone rules that fired on the reply, for the supervisors' dashboard.
     #[serde(default)]

@@ -212,6 +212,7 @@ impl Connector for Rt {
                     sentiment: None,
                     text,
                     agent: Some(creator),
+                    agent_id: content.lines().find_map(|l| l.strip_prefix("Agent id: ")).map(String::from),
                     at: rt_time(&string(&a, "Created")).unwrap_or(0),
                     tone_findings: vec![],
                 });
@@ -267,7 +268,7 @@ mod tests {
 
     #[test]
     fn comment_subjects_carry_the_key_and_read_back() {
-        let i = Interaction { id: "i".into(), customer_id: "c".into(), channel: "x".into(), kind: InteractionKind::Reply, direction: Direction::Outbound, permalink: Some("https://x.com/a/status/1".into()), text: "Hi Dana".into(), agent: Some("sam".into()), at: 0, tone_findings: vec![], sentiment: None };
+        let i = Interaction { id: "i".into(), customer_id: "c".into(), channel: "x".into(), kind: InteractionKind::Reply, direction: Direction::Outbound, permalink: Some("https://x.com/a/status/1".into()), text: "Hi Dana".into(), agent: Some("sam".into()), agent_id: None, at: 0, tone_findings: vec![], sentiment: None };
         let op = WriteOp::LogInteraction { customer: CustomerRef { identities: vec![Identity::new("x", "dana")], display_name: None }, interaction: i };
         let (s, b) = comment_for("dev-7", &op);
         assert_eq!(s, "Reply on x [Tactful dev-7]");

@@ -26,7 +26,7 @@ pub(super) fn compose(key: &str, op: &WriteOp) -> (String, String) {
         WriteOp::LogInteraction { interaction: i, .. } => {
             let from = if i.direction == Direction::Inbound { "from the customer" } else { "from us" };
             let mut text = format!("{}\n\n--\nTactful: {} ({from})", i.text, op.describe());
-            for (label, value) in [("Link", i.permalink.clone()), ("Agent", i.agent.clone()), ("Tone findings", Some(i.tone_findings.join(", ")).filter(|t| !t.is_empty()))] {
+            for (label, value) in [("Link", i.permalink.clone()), ("Agent", i.agent.clone()), ("Agent id", i.agent_id.clone()), ("Tone findings", Some(i.tone_findings.join(", ")).filter(|t| !t.is_empty()))] {
                 if let Some(v) = value {
                     text.push_str(&format!("\n{label}: {v}"));
                 }
@@ -138,6 +138,7 @@ impl Stamp {
             permalink: None,
             text,
             agent: if inbound { None } else { self.agent },
+            agent_id: None,
             at: self.at,
             tone_findings: vec![],
             sentiment: None,
@@ -164,6 +165,7 @@ impl Stamp {
             permalink: field("Link: "),
             text,
             agent: field("Agent: ").or(self.agent),
+            agent_id: field("Agent id: "),
             at: self.at,
             tone_findings: field("Tone findings: ").map(|t| t.split(", ").map(String::from).collect()).unwrap_or_default(),
             sentiment: None,
@@ -222,7 +224,7 @@ mod tests {
     }
 
     fn logged(direction: Direction, tone_findings: &[&str]) -> WriteOp {
-        let i = Interaction { id: "i".into(), customer_id: "c".into(), channel: "x".into(), kind: InteractionKind::Reply, direction, permalink: Some("https://x.com/a/status/1".into()), text: "Hi Dana".into(), agent: Some("sam".into()), at: 0, tone_findings: tone_findings.iter().map(|t| t.to_string()).collect(), sentiment: None };
+        let i = Interaction { id: "i".into(), customer_id: "c".into(), channel: "x".into(), kind: InteractionKind::Reply, direction, permalink: Some("https://x.com/a/status/1".into()), text: "Hi Dana".into(), agent: Some("sam".into()), agent_id: None, at: 0, tone_findings: tone_findings.iter().map(|t| t.to_string()).collect(), sentiment: None };
         WriteOp::LogInteraction { customer: who(None, &[Identity::new("x", "dana")]), interaction: i }
     }
 

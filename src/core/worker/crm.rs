@@ -53,14 +53,22 @@ pub fn author(post: &Post) -> Result<CustomerRef, CrmRequestError> {
     Ok(CustomerRef { identities: vec![Identity::new(&site_slug(post.site), handle)], display_name: Some(post.author_name.clone()).filter(|n| !n.is_empty()) })
 }
 
+/// Who acted: the agent's name (or label) and stable id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    pub label: String,
+    pub id: Option<String>,
+}
+
 /// The customer's post (once, keyed by its permalink) and the agent's action on it.
-pub fn log_ops(post: &Post, who: CustomerRef, kind: InteractionKind, text: String, tone_findings: Vec<String>, agent: Option<String>, now: i64) -> Vec<WriteOp> {
+pub fn log_ops(post: &Post, who: CustomerRef, kind: InteractionKind, text: String, tone_findings: Vec<String>, agent: Agent, now: i64) -> Vec<WriteOp> {
     let channel = site_slug(post.site);
-    let base = |kind, direction, text: String, at, id: String, sentiment| Interaction { id, customer_id: String::new(), channel: channel.clone(), kind, direction, permalink: post.permalink.clone(), text, agent: None, at, tone_findings: vec![], sentiment };
+    let base = |kind, direction, text: String, at, id: String, sentiment| Interaction { id, customer_id: String::new(), channel: channel.clone(), kind, direction, permalink: post.permalink.clone(), text, agent: None, agent_id: None, at, tone_findings: vec![], sentiment };
     let post_id = format!("post:{}", post.permalink.clone().unwrap_or_else(|| format!("{channel}:{}", post.key)));
     let theirs = base(InteractionKind::Post, Direction::Inbound, post.text.clone(), post.created_ms.unwrap_or(now), post_id, Some(crate::core::sentiment::score(&post.text).score));
     let mut ours = base(kind, Direction::Outbound, text, now, String::new(), None);
-    ours.agent = agent;
+    ours.agent = Some(agent.label);
+    ours.agent_id = agent.id;
     ours.tone_findings = tone_findings;
     vec![WriteOp::LogInteraction { customer: who.clone(), interaction: theirs }, WriteOp::LogInteraction { customer: who, interaction: ours }]
 }

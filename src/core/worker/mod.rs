@@ -31,7 +31,7 @@ use crate::core::kb::Entry;
 use crate::core::protocol::{AnyRequest, PageRequest, PanelRequest, Request, Response, Sender};
 use crate::core::settings::Settings;
 use crate::core::tone::{Checker, ToneContext};
-use crm::{CardJob, CrmRequestError, Lookup};
+use crm::{Agent, CardJob, CrmRequestError, Lookup};
 use handoffs::{HandoffError, Handoffs};
 use crate::core::posts::Post;
 use library::Library;
@@ -147,8 +147,8 @@ impl Worker {
             PageRequest::ProfileFor => unreachable!("answered above"),
             PageRequest::ReadPage { posts, settled, background } => {
                 let brand = self.settings.brand_handle(tab.profile.id);
-                let view = self.tabs.read_page(tab, &posts, settled, &background, brand, self.library.triage(), now);
-                let ops = self.answered_by(tab, &view, now);
+                let mut view = self.tabs.read_page(tab, &posts, settled, &background, brand, self.library.triage(), now);
+                let ops = self.answered_by(tab, &mut view, now);
                 if ops.is_empty() {
                     Response::Overlay { view }.into()
                 } else {
@@ -256,14 +256,14 @@ impl Worker {
     fn log(&mut self, tab: TabRef, post_key: &str, action: InteractionKind, text: String, tone_findings: Vec<String>, now: i64) -> Result<Vec<WriteOp>, String> {
         let post = self.tabs.post(tab.id, post_key).map_err(|e| e.to_string())?;
         let who = crm::author(post).map_err(|e| e.to_string())?;
-        let agent = Some(self.settings.agent_name.clone()).filter(|a| !a.is_empty());
+        let agent = Agent { label: self.settings.agent_label(), id: Some(self.settings.agent_id.clone()).filter(|a| !a.is_empty()) };
         Ok(crm::log_ops(post, who, action, text, tone_findings, agent, now))
     }
 
     /// The brand's posts the page just showed that are replies the agent sent: each
     /// answers its post (out of the queue) and is logged as a published reply at its
     /// publish time, with the tone findings of the published text.
-    fn answered_by(&mut self, tab: TabRef, view: &crate::core::overlay::OverlayView, now: i64) -> Vec<WriteOp> {
+    fn answered_by(&mut self, tab: TabRef, view: &mut crate::core::overlay::OverlayView, now: i64) -> Vec<WriteOp> {
         let brand: Vec<Post> = view.cards.iter().filter(|c| c.is_brand).filter_map(|c| self.tabs.post(tab.id, &c.key).ok().cloned()).collect();
         if brand.is_empty() {
             return Vec::new();
@@ -283,6 +283,7 @@ impl Worker {
             // The page's own time when it gives an exact one; else when Tactful saw it.
             let at = m.reply.created_ms.filter(|_| !m.reply.time_approx).unwrap_or(now);
             self.tabs.mark_answered(tab.id, [m.post_key.as_str()]);
+            view.answered.push(m.post_key.clone());
             if let Ok(mut more) = self.log(tab, &m.post_key, InteractionKind::Replied, m.reply.text.clone(), tone, at) {
                 ops.append(&mut more);
             }

@@ -188,7 +188,7 @@ impl Tabs {
         page.snapshot.theme = theme;
         let on_thread = host_and_path(&page.snapshot.url).is_some_and(|(_, path)| profile.is_thread_path(path));
         let thread_root = page.snapshot.posts.first().filter(|_| on_thread).map(|p| p.key.clone());
-        OverlayView { site_name: profile.name.clone(), cards, thread_root, status: page.snapshot.status.clone(), theme: page.snapshot.theme }
+        OverlayView { site_name: profile.name.clone(), cards, thread_root, answered: Vec::new(), status: page.snapshot.status.clone(), theme: page.snapshot.theme }
     }
 
     /// Every card of a tab at `now_ms`: ages move on, and priorities are repriced (age and

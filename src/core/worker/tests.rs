@@ -578,7 +578,7 @@ fn inserted_is_not_answered_published_is_and_is_logged_at_its_publish_time_by_th
     assert_eq!(replied.len(), 1, "{replied:?}");
     let i = &replied[0];
     assert_eq!((i.text.as_str(), i.at, i.direction), ("@dana_reyes Sorry Dana, we're on it!", crate::core::clock::parse_iso("2026-11-23T11:00:30Z").unwrap(), Direction::Outbound));
-    assert_eq!(i.agent.as_deref(), Some(w.settings.agent_name.as_str()).filter(|a| !a.is_empty()));
+    assert_eq!(i.agent.as_deref(), Some(w.settings.agent_label().as_str()), "never an empty author");
     assert_eq!(i.permalink.as_deref(), Some("https://x.com/dana_reyes/status/1"), "logged against the customer's post");
 }
 
