@@ -124,8 +124,6 @@ export function createPageReader(ctx) {
     const batch = [];
     for (const el of document.querySelectorAll(p.container)) {
       if (keys.has(el)) continue;
-      // A post embedded in another (a quoted tweet drawn as one) is part of it, not a post.
-      if (p.embedded && el.parentElement && el.parentElement.closest(p.embedded)) continue;
       const key = `${doc}.${nextKey++}`;
       keys.set(el, key);
       elements.set(key, new WeakRef(el));

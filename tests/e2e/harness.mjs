@@ -25,9 +25,24 @@ const HOSTS = [...SITES.flatMap((s) => [`${s}.com`, `www.${s}.com`]), 'm.me', 'i
 export const DEMO_SETTINGS = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/demo_settings.json'), 'utf8'));
 
 /** Known values of each fixture site (what the page renders). */
-export function expected(site) {
-  return JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/sites', site, 'expected.json'), 'utf8'));
+/** Each fixture's markups: today's (the default page) and the one before (`?layout=previous`). */
+export const LAYOUTS = ['current', 'previous'];
+
+/**
+ * What fixture `site` shows in `layout`: expected.json with that layout's overrides
+ * (`<field>_by_layout`, `time_by_layout`) applied. `time` is "exact" (a timestamp),
+ * "approximate" (a relative phrase) or "none".
+ */
+export function expected(site, layout = 'current') {
+  const e = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/sites', site, 'expected.json'), 'utf8'));
+  const pick = (/** @type {any} */ o, /** @type {string} */ k) => ((o[`${k}_by_layout`] || {})[layout] ?? o[k]);
+  e.editor_kind = pick(e, 'editor_kind');
+  e.posts = e.posts.map((/** @type {any} */ p) => ({ ...p, permalink: pick(p, 'permalink'), time: pick(p, 'time') ?? 'exact' }));
+  return e;
 }
+
+/** The query that serves `layout` ("" for today's). */
+export const layoutQuery = (/** @type {string} */ layout) => (layout === 'current' ? '' : `layout=${layout}`);
 
 /** The fixture's URL; `query` ("layout=changed") is added to the path's own query. */
 export function siteUrl(site, query = '') {

@@ -2,7 +2,7 @@
 // fixture sites served under their real host names with CSPs modelled on the real ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SITES, DEMO_SETTINGS, saveSettings, expected, siteUrl, waitForOverlays, postCards, extensionPage, ask, tabIdOf, cardName, inContentScript, overlayStyle, useBrowser } from './harness.mjs';
+import { SITES, LAYOUTS, layoutQuery, DEMO_SETTINGS, saveSettings, expected, siteUrl, waitForOverlays, postCards, extensionPage, ask, tabIdOf, cardName, inContentScript, overlayStyle, useBrowser } from './harness.mjs';
 
 let browser, ext;
 
@@ -42,13 +42,13 @@ test('content scripts cannot read settings or page history', async () => {
   await page.close();
 });
 
-for (const site of SITES) {
-  test(`${site}: overlay beside each post, author and text read, UI isolated`, async () => {
-    const want = expected(site);
+for (const site of SITES) for (const layout of LAYOUTS) {
+  test(`${site} (${layout} layout): overlay beside each post, author, text, time and link read, UI isolated`, async () => {
+    const want = expected(site, layout);
     const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    const url = siteUrl(site);
+    const url = siteUrl(site, layoutQuery(layout));
     const resp = await page.goto(url);
     const csp = resp.headers()['content-security-policy'] || '';
     assert.ok(csp && !csp.includes('wasm-unsafe-eval') && !csp.includes("'unsafe-eval'"), `strict CSP served: ${csp}`);
@@ -85,7 +85,12 @@ for (const site of SITES) {
       assert.equal(got.text, p.text.trim(), `${site} post ${i} text`);
       assert.equal(got.permalink, p.permalink, `${site} post ${i} permalink`);
       assert.equal(got.is_brand, !!p.is_brand, `${site} post ${i} brand`);
+      if (p.time === 'none') {
+        assert.equal(got.created_ms, null, `${site} post ${i}: the page shows no time`);
+        return;
+      }
       assert.equal(typeof got.created_ms, 'number', `${site} post ${i}: its time was read`);
+      assert.equal(got.time_approx, p.time === 'approximate', `${site} post ${i}: time is ${p.time}`);
       const age = (now - got.created_ms) / 60000;
       // Relative times ("2h") are only as precise as the page prints them.
       const slack = p.age_minutes >= 60 ? 60 : 2;

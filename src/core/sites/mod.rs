@@ -564,6 +564,7 @@ mod tests {
         assert_eq!(kind(SiteId::X), EditorKind::Draft);
         assert_eq!(kind(SiteId::Facebook), EditorKind::Lexical);
         assert_eq!(kind(SiteId::Instagram), EditorKind::Textarea);
+        assert_eq!(kind(SiteId::Linkedin), EditorKind::Prosemirror);
         assert_eq!(kind(SiteId::Reddit), EditorKind::Lexical);
         assert_eq!(kind(SiteId::Youtube), EditorKind::Contenteditable);
     }
