@@ -206,14 +206,14 @@ mod tests {
     }
 
     #[test]
-    fn x_gets_a_prefilled_compose_link_and_a_short_acknowledgement() {
+    fn x_opens_chat_to_paste_into_and_a_short_acknowledgement() {
         let p = post(SiteId::X, "Dana Reyes", Some("dana_reyes"), "my order AC-20431 never arrived and nobody answers");
         let plan = run(SiteId::X, &p, false, &settings()).unwrap();
         assert!(plan.public_text.starts_with("Hi Dana,"), "{}", plan.public_text);
         assert!(plan.public_text.contains("private message") && plan.public_text.ends_with("^Jo"), "{}", plan.public_text);
         assert!(plan.length.used <= 280);
-        let DmRoute::Prefilled { url } = &plan.route else { panic!("{:?}", plan.route) };
-        assert!(url.starts_with("https://x.com/messages/compose?text=Hi%20Dana%2C"), "{url}");
+        // X's Chat has no link that carries text (Messages' compose?text= is gone).
+        assert_eq!(plan.route, DmRoute::Paste { url: "https://x.com/i/chat".into() });
         assert!(plan.dm_text.contains("Jo here"), "{}", plan.dm_text);
         assert!(!plan.public_text.contains("{{") && !plan.dm_text.contains("{{"));
     }

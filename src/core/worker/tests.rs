@@ -248,7 +248,7 @@ fn hands_off_a_read_post_opens_only_the_planned_composer_and_logs_the_plan() {
     let io = TestIo::default();
     assert_eq!(ask_with(&mut w, &io, PageRequest::HandoffDone { post_key: "a".into() }, &x, 5), Response::HandedOff { dm_error: None, log_error: None });
     let opened = io.opened.borrow().clone();
-    assert!(matches!(&opened[..], [(url, 7)] if url.starts_with("https://x.com/messages/compose?text=")), "{opened:?}");
+    assert_eq!(opened, [("https://x.com/i/chat".to_string(), 7)]);
     // The CRM keeps the core's record of the plan: both texts.
     let logged = io.interactions();
     let ours = logged.iter().find(|i| i.kind == InteractionKind::Handoff).expect("the hand-off is logged");
