@@ -25,8 +25,8 @@ test('profile for a content script page comes back as a plain object', async () 
   const r = await wasm.worker_handle({ kind: 'profile_for' }, tab, Date.now());
   assert.equal(r.kind, 'profile');
   assert.equal(r.profile.name, 'X');
-  assert.equal(r.profile.reply_editor.kind, 'draft');
-  assert.equal(typeof r.profile.post.container, 'string');
+  assert.equal(r.profile.layouts[0].reply.editor.kind, 'draft');
+  assert.equal(typeof r.profile.layouts[0].post.container, 'string');
 });
 
 test('read_page returns cards with UTF-16-safe strings', async () => {
@@ -69,7 +69,9 @@ test('I/O the browser glue lacks is named in the answer, not thrown', async () =
 test('stored settings that fail validation fall back to defaults, which name no brand', async () => {
   wasm.worker_start({ brand_handles: { x: '<script>' } }, 1, [], undefined, null, {});
   const r = await wasm.worker_handle({ kind: 'get_settings' }, { from: 'extension_page' }, 0);
-  const { triage, tone, ...rest } = r.settings;
+  const { triage, tone, agent_id, ...rest } = r.settings;
   assert.deepEqual(rest, { brand_handles: {}, agent_name: '', brand_name: '', private_fallback: '' });
+  // First run: the agent gets a stable id from the browser's CSPRNG.
+  assert.match(agent_id, /^agent-[0-9a-f]{32}$/);
   assert.deepEqual(tone.order_patterns, []);
 });

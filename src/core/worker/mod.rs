@@ -220,10 +220,16 @@ impl Worker {
             PanelRequest::GetSettings => Response::Settings { settings: self.settings.clone() }.into(),
             // Kept first, then used: settings the browser didn't keep would be lost at the
             // next restart, so they don't take effect.
-            PanelRequest::SaveSettings { settings } => match settings.validated() {
-                Ok(s) => Outcome::Io(Job::SaveSettings(s)),
-                Err(e) => Response::error(e).into(),
-            },
+            PanelRequest::SaveSettings { mut settings } => {
+                // The agent's id is Tactful's, not the form's: a save without it keeps it.
+                if settings.agent_id.is_empty() {
+                    settings.agent_id = self.settings.agent_id.clone();
+                }
+                match settings.validated() {
+                    Ok(s) => Outcome::Io(Job::SaveSettings(s)),
+                    Err(e) => Response::error(e).into(),
+                }
+            }
             PanelRequest::ImportKb { text } => self.import_kb(&text),
             PanelRequest::ImportKbPart { upload, part, parts, text } => match self.uploads.add(upload, part, parts, text) {
                 Ok(Part::Waiting { received }) => Response::KbPart { upload, received, parts }.into(),

@@ -1,0 +1,90 @@
+// End-to-end: a reply goes into the composer of the post it answers (opened through that
+// post's own reply action), and the post counts as answered only once the reply is
+// published on the page: inserting leaves it in the queue; the site's send button, then
+// the brand's reply appearing under the post, answers it and logs a published reply
+// (`replied`) with its time and the agent's id.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, SITES, expected, siteUrl, waitForOverlays, postCards, clickOverlayButton, suggestionRows, inContentScript, ask, tabIdOf, useBrowser } from './harness.mjs';
+
+let browser, ext;
+
+useBrowser({ extPage: true }, (s) => ({ browser, ext } = s));
+
+const layout0 = (site) => JSON.parse(readFileSync(join(ROOT, 'src/core/sites/profiles', `${site}.json`), 'utf8')).layouts[0];
+
+/** Resolves with `probe()`'s value once truthy, checking every 50 ms, or fails after `ms` saying `what`. */
+async function waitFor(probe, what, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) assert.fail(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Keys of the queue's waiting posts (unanswered customer posts). */
+async function waiting(tabId) {
+  const q = await ask(ext, { kind: 'queue', tab_id: tabId });
+  return q.view ? q.view.rows.filter((r) => r.triage && !r.answered).map((r) => r.post.key) : [];
+}
+
+for (const site of SITES) {
+  test(`${site}: a suggestion for post B goes into B's own composer only; B is answered when its reply is published, not when inserted`, async () => {
+    const want = expected(site);
+    const l = layout0(site);
+    const page = await browser.context.newPage();
+    await page.goto(siteUrl(site));
+    await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+    // B: the second customer post that has its own reply action (the first on Instagram,
+    // whose comment rows are the posts a mention answers).
+    const customers = want.posts.map((p, i) => ({ p, i })).filter(({ p }) => !p.is_brand);
+    const withAction = await page.evaluate(({ container, action, idx }) => idx.filter((i) => document.querySelectorAll(container)[i]?.querySelector(action)), { container: l.post.container, action: l.reply.action, idx: customers.map((c) => c.i) });
+    assert.ok(withAction.length >= 2, `${site}: two customer posts with their own reply action: ${withAction}`);
+    const b = withAction[1];
+    const nthCustomer = customers.findIndex((c) => c.i === b);
+    const keyB = await inContentScript(page, `(async () => { await tactfulProbe.ready; return tactfulProbe.keyOf(document.querySelectorAll(${JSON.stringify(l.post.container)})[${b}]); })()`);
+    assert.ok(keyB, 'B was read');
+    const tabId = await tabIdOf(browser.worker, page);
+
+    await clickOverlayButton(page, 'Suggest replies', nthCustomer);
+    await waitForOverlays(page, (o) => o.some((x) => /\b(Insert|Fill and insert)\b/.test(x.text)));
+    const rows = await suggestionRows(page);
+    const first = rows.findIndex((r) => r.button === 'Insert');
+    assert.ok(first >= 0, `a filled suggestion: ${JSON.stringify(rows)}`);
+    await clickOverlayButton(page, 'Insert', 0);
+    await waitForOverlays(page, (o) => o.some((x) => x.text.includes('Inserted.')));
+    const text = rows[first].preview;
+
+    // Exactly one box holds the reply, and it is B's.
+    const owners = await inContentScript(page, `[...document.querySelectorAll(${JSON.stringify(l.reply.editor.selector)})].filter((e) => (e.value ?? e.textContent).includes(${JSON.stringify(text.slice(0, 30))})).map((e) => tactfulProbe.ownerOf(e))`);
+    assert.deepEqual(owners, [keyB], 'the reply is in B\'s composer and no other');
+    // Inserted is not answered.
+    assert.ok((await waiting(tabId)).includes(keyB), 'B stays in the queue after the insert');
+    assert.deepEqual(await page.evaluate(() => window.__fixture.published), [], 'nothing published yet');
+
+    // The agent presses the site's send button in B's composer (a trusted click).
+    await page.evaluate(({ editor, form, send, text }) => {
+      const ed = [...document.querySelectorAll(editor)].find((e) => (e.value ?? e.textContent).includes(text));
+      ed.closest(form).querySelector(send).setAttribute('data-e2e-send', '');
+    }, { editor: l.reply.editor.selector, form: l.reply.form, send: l.reply.send, text: text.slice(0, 30) });
+    await page.click('[data-e2e-send]');
+    await page.waitForFunction(() => window.__fixture.published.length === 1, null, { timeout: 5000 });
+    const published = await page.evaluate(() => window.__fixture.published[0]);
+    await waitFor(async () => !(await waiting(tabId)).includes(keyB), 'B answered after its reply appeared', 2000);
+
+    const { snapshot } = await ask(ext, { kind: 'crm_export' });
+    const replied = snapshot.interactions.filter((i) => i.kind === 'replied' && i.permalink === want.posts[b].permalink);
+    assert.equal(replied.length, 1, `one published reply logged against B: ${JSON.stringify(snapshot.interactions.filter((i) => i.kind === 'replied'))}`);
+    const { settings } = await ask(ext, { kind: 'get_settings' });
+    assert.match(settings.agent_id, /^agent-[0-9a-f]{32}$/);
+    assert.equal(replied[0].agent_id, settings.agent_id, 'logged with the agent\'s id');
+    assert.ok(replied[0].agent, 'and a name');
+    // Its time: the page's (a relative "now" is only right to the minute).
+    assert.ok(Math.abs(replied[0].at - published.at) < 90_000, `publish time ${replied[0].at} vs ${published.at}`);
+    await page.close();
+  });
+}
