@@ -6,7 +6,9 @@
 // to the team's contact form and no tab opens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, ask, useBrowser, inContentScript } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, clickOverlayButton, ask, useBrowser, inContentScript } from './harness.mjs';
 
 let browser, ext;
 
@@ -25,12 +27,27 @@ const chromeTabs = () => browser.worker.evaluate(async () => (await chrome.tabs.
 
 // Where each site's composer opens for the customer (handle filled in).
 const COMPOSER = {
-  x: () => /^https:\/\/x\.com\/messages\/compose\?text=/,
+  // X's Messages became Chat, whose link carries no text: the message is copied.
+  x: () => /^https:\/\/x\.com\/i\/chat$/,
   facebook: (h) => new RegExp(`^https://m\\.me/${h}$`),
   instagram: (h) => new RegExp(`^https://ig\\.me/m/${h}$`),
   linkedin: (h) => new RegExp(`^https://www\\.linkedin\\.com/messaging/compose/\\?recipient=${h}&body=`),
   reddit: (h) => new RegExp(`^https://www\\.reddit\\.com/message/compose/\\?to=${h}&subject=[^&]+&message=`),
 };
+
+/**
+ * Clicks (trusted, through playwright) the send button of the composer whose editor holds
+ * `text`, by the site's current-layout profile (`reply.form`, `reply.editor`, `reply.send`).
+ */
+async function pressSend(page, site, text) {
+  const { reply } = JSON.parse(readFileSync(join(ROOT, 'src/core/sites/profiles', `${site}.json`), 'utf8')).layouts[0];
+  const at = await page.evaluate(({ reply, text }) => {
+    const val = (e) => (e instanceof HTMLTextAreaElement ? e.value : e.innerText).replace(/\n$/, '');
+    return [...document.querySelectorAll(reply.form)].findIndex((f) => [...f.querySelectorAll(reply.editor.selector)].some((e) => val(e) === text));
+  }, { reply, text });
+  assert.ok(at >= 0, `a ${site} composer holds the acknowledgement`);
+  await page.locator(reply.form).nth(at).locator(reply.send).first().click();
+}
 
 for (const site of SITES) {
   test(`${site}: one click moves the customer's post to private (acknowledgement, composer, CRM record, mark)`, async () => {
@@ -52,7 +69,9 @@ for (const site of SITES) {
     const text = await editorText(page);
     assert.notEqual(text, before);
     assert.match(text, site === 'youtube' ? /contact us privately at https:\/\/help\.acme\.example\/contact/ : /sent you a private message/, `the acknowledgement is in the editor's own state: ${text}`);
-    assert.ok(text.startsWith(`${GREETING[site]} `), `greets ${customer.author_name} as "${GREETING[site]}": ${text}`);
+    // Instagram's Reply puts "@handle " in the post's one box first: the greeting follows it.
+    const lead = site === 'instagram' ? `@${customer.handle} ${GREETING[site]} ` : `${GREETING[site]} `;
+    assert.ok(text.startsWith(lead), `greets ${customer.author_name} as "${GREETING[site]}": ${text}`);
     assert.ok(!text.includes('{{'), text);
 
     if (opened) {
@@ -60,7 +79,7 @@ for (const site of SITES) {
       const url = tab.url();
       assert.match(url, COMPOSER[site](customer.handle), url);
       const shown = allText(done);
-      if (site === 'facebook' || site === 'instagram') {
+      if (site === 'x' || site === 'facebook' || site === 'instagram') {
         assert.match(shown, /message is copied/, shown);
         const clip = await page.evaluate(() => navigator.clipboard.readText());
         assert.match(clip, /following up on your post/, `the private message is on the clipboard: ${clip}`);
@@ -75,7 +94,13 @@ for (const site of SITES) {
       // before it): Chrome's own tab list is as it was.
       assert.equal(await chromeTabs(), tabsBefore, 'no composer tab opened');
     }
-    assert.match(allText(done), /Moved to private · just now/, 'the post is marked');
+    // Inserted is not published: the card is not marked yet, and says when it will be.
+    assert.match(allText(done), /the post counts as moved once it is published/, allText(done));
+    assert.doesNotMatch(allText(done), /Moved to private · just now/, 'not marked before the acknowledgement is published');
+    // The agent presses the site's own send in the post's composer (a trusted click): once
+    // the brand's reply is on the page, the post is marked.
+    await pressSend(page, site, text);
+    await waitForOverlays(page, (o) => /Moved to private · just now/.test(allText(o)));
 
     // The CRM keeps the hand-off with the post's permalink, both texts and the time (the
     // notice comes once the CRM has answered the write).
@@ -113,10 +138,12 @@ test('x: the agent can say the customer\'s messages are closed: the reply points
   await page.close();
 });
 
-test('instagram: with two open reply boxes and neither tied to the post, Move to private does nothing; Tactful says why and offers to copy the acknowledgement', async () => {
+// Two open boxes on the page (the feed's post keeps its own under this one): Tactful presses
+// Marco's own Reply, which puts "@marco_bianchi " in this post's box, and that mention ties the
+// box to the post: the acknowledgement goes there and nowhere else.
+test('instagram: with two open reply boxes, Move to private presses the post\'s own Reply and fills only the box it tied to the post', async () => {
   const want = expected('instagram');
-  // Marco: a customer no other test moves, and not the last comment (the post's own box
-  // follows that one).
+  // Marco: a customer no other test moves, and not the last comment.
   const marco = want.posts.find((p) => p.handle === 'marco_bianchi');
   const card = /marco_bianchi/;
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(siteUrl('instagram')).origin });
@@ -127,21 +154,20 @@ test('instagram: with two open reply boxes and neither tied to the post, Move to
   const boxes = () => page.evaluate(() => [...document.querySelectorAll('form textarea[aria-label="Add a comment…"]')].map((t) => t.value));
   assert.deepEqual(await boxes(), ['', ''], 'two open reply boxes, both empty');
 
+  const opened = browser.context.waitForEvent('page', { timeout: 10000 });
   await clickOverlayButton(page, 'Move to private', 0, { card });
   const done = await waitForOverlays(page, (o) => /Acknowledgement in the reply box|Can't move|can't tell which reply box/.test(allText(o)));
-  assert.match(allText(done), /Tactful can't tell which reply box on this page belongs to this post, so it did nothing\. Copy the acknowledgement into this post's reply box yourself, or close the other reply boxes and try again\./);
-  assert.deepEqual(await boxes(), ['', ''], 'the acknowledgement went into no reply box');
-  // Nothing was logged or marked: the refusal comes before the composer opens and the log.
+  const marcoCard = () => done.find((x) => card.test(x.text)).text;
+  assert.match(marcoCard(), /Acknowledgement in the reply box: press the site's Reply to post it; the post counts as moved once it is published\./, marcoCard());
+  const ack = "@marco_bianchi Hi there, sorry about this. We've sent you a private message so we can look into it with your details. Please check your messages.";
+  const after = await boxes();
+  assert.equal(after.length, 2);
+  assert.deepEqual([...after].sort(), ['', ack].sort(), `only the post's own box holds the acknowledgement: ${JSON.stringify(after)}`);
+  (await opened).close();
+  // Logged as a hand-off, not marked before it is published.
   const snap = (await ask(ext, { kind: 'crm_export' })).snapshot;
-  assert.equal(snap.interactions.filter((x) => x.kind === 'handoff' && x.permalink === marco.permalink).length, 0, 'no hand-off in the CRM');
-  const marcoCard = done.find((x) => card.test(x.text)).text;
-  assert.doesNotMatch(marcoCard, /Moved to private/, 'the post is not marked moved');
-
-  await clickOverlayButton(page, 'Copy acknowledgement', 0, { card });
-  await waitForOverlays(page, (o) => allText(o).includes("Copied: paste it into this post's reply box."));
-  const clip = await page.evaluate(() => navigator.clipboard.readText());
-  // The starter knowledge base's acknowledgement (IG gives a username, no first name).
-  assert.equal(clip, "Hi there, sorry about this. We've sent you a private message so we can look into it with your details. Please check your messages.", 'the acknowledgement is on the clipboard');
+  assert.equal(snap.interactions.filter((x) => x.kind === 'handoff' && x.permalink === marco.permalink).length, 1, 'one hand-off in the CRM');
+  assert.doesNotMatch(marcoCard(), /Moved to private · just now/, 'the post is not marked moved yet');
   await page.close();
 });
 
