@@ -66,7 +66,8 @@ for (const site of SITES) {
     assert.ok((await waiting(tabId)).includes(keyB), 'B stays in the queue after the insert');
     assert.deepEqual(await page.evaluate(() => window.__fixture.published), [], 'nothing published yet');
 
-    // The agent presses the site's send button in B's composer (a trusted click).
+    // The agent presses the site's send button in B's composer (a trusted click: it fails
+    // if Tactful's tone chip covers the button).
     await page.evaluate(({ editor, form, send, text }) => {
       const ed = [...document.querySelectorAll(editor)].find((e) => (e.value ?? e.textContent).includes(text));
       ed.closest(form).querySelector(send).setAttribute('data-e2e-send', '');

@@ -5,6 +5,9 @@
 // card per finding and a summary chip. Fixes are applied through the editor's own input
 // handling (select, then insertText), so the editor's state and its undo stack stay right.
 import { HOST_TAG } from '../dom.js';
+
+/** What the chip must never cover: the page's controls and text boxes. */
+const CONTROLS = 'button, [role="button"], a[href], input, select, textarea, [contenteditable="true"], [contenteditable=""], [role="textbox"]';
 import { sheet } from './style.js';
 import { readEditor, domRange, rects as textRects } from './draft-text.js';
 
@@ -123,8 +126,39 @@ export function createToneLayer(ctx, composers) {
     chip.classList.toggle('over', !!length && length.used > length.max);
     chip.setAttribute('aria-label', `Tactful: ${chip.textContent}. ${platform} limit ${length ? length.max : ''}. Alt+J goes to the next issue.`);
     chip.hidden = false;
-    chip.style.left = `${box.right + scrollX - 150}px`;
-    chip.style.top = `${box.bottom + scrollY + 4}px`;
+    placeChip(box);
+  }
+
+  /**
+   * Puts the chip against a free edge of the reply box: the first of above-right,
+   * below-right, below-left, above-left, right that is on screen and covers none of the
+   * page's controls (the site's send button sits below-right on most sites) nor the draft.
+   * @param {DOMRect} box
+   */
+  function placeChip(box) {
+    const w = chip.offsetWidth || 150;
+    const h = chip.offsetHeight || 24;
+    const spots = [
+      [box.right - w, box.top - h - 4],
+      [box.right - w, box.bottom + 4],
+      [box.left, box.bottom + 4],
+      [box.left, box.top - h - 4],
+      [box.right + 4, box.top],
+    ];
+    const free = spots.find(([x, y]) => isFree(x, y, w, h)) || spots[1];
+    chip.style.left = `${free[0] + scrollX}px`;
+    chip.style.top = `${free[1] + scrollY}px`;
+  }
+
+  /** Whether a w×h box at (x, y) in the viewport is on screen and over no control of the page. @param {number} x @param {number} y @param {number} w @param {number} h */
+  function isFree(x, y, w, h) {
+    if (x < 0 || y < 0 || x + w > innerWidth || y + h > innerHeight) return false;
+    for (const [px, py] of [[x + 1, y + 1], [x + w - 1, y + 1], [x + 1, y + h - 1], [x + w - 1, y + h - 1], [x + w / 2, y + h / 2]]) {
+      // The topmost element of the page's own there (Tactful's hosts are skipped).
+      const top = document.elementsFromPoint(px, py).find((e) => e.localName !== HOST_TAG);
+      if (top && top.closest(CONTROLS)) return false;
+    }
+    return true;
   }
 
   /** Shows the card for finding `i`, under its first line. @param {number} i @param {boolean} focus */
