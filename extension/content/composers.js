@@ -139,7 +139,11 @@ export function createComposers(ctx, reader) {
     if (own.length === 1) return { editor: own[0] };
     if (own.length > 1) return { problem: 'ambiguous' };
     const post = reader.elementOf(key);
-    const action = post && actionOf(post);
+    // The post's own reply action; for the conversation's first post, the page's control
+    // that opens the conversation's composer when the post has none of its own.
+    let action = post && actionOf(post);
+    const threadAction = layout().reply.thread_action;
+    if (!action && threadAction && key === reader.threadRoot()) action = /** @type {HTMLElement | null} */ (document.querySelector(threadAction));
     if (!action) return { problem: 'missing' };
     noteAction(key);
     action.click();

@@ -10,7 +10,7 @@
  * Which post a reply box answers (see OwnerRule in src/core/sites/mod.rs).
  * @typedef {{ rule: 'region', selector: string } | { rule: 'dialog', selector: string } | { rule: 'mention' } | { rule: 'thread' }} OwnerRule
  */
-/** @typedef {{ action?: string | null, editor: { selector: string, kind: string }, owner: OwnerRule[], form: string, send: string }} ReplyProfile */
+/** @typedef {{ action?: string | null, thread_action?: string | null, editor: { selector: string, kind: string }, owner: OwnerRule[], form: string, send: string }} ReplyProfile */
 /** @typedef {{ name: string, post: PostSelectors, reply: ReplyProfile }} Layout */
 /** @typedef {{ id: string, name: string, layouts: Layout[], dm: { template: string | null } }} SiteProfile */
 /** @typedef {{ key: string, layout: number, author_name: string | null, handle: string | null, text: string | null, time: string | null, permalink: string | null, author_id: string | null }} RawPost */

@@ -12,6 +12,9 @@ import { ROOT, SITES, expected, siteUrl, overlays, waitForOverlays, postCards, c
 
 let browser, ext;
 
+/** The mark a moved post's card carries ("Moved to private by Sam · just now"). */
+const MARK = /Moved to private by [^·\n]+ · just now/;
+
 useBrowser({ extPage: true }, (s) => ({ browser, ext } = s));
 
 const editorText = (page) => page.evaluate(() => window.__fixture.editorText().replace(/\n$/, ''));
@@ -96,25 +99,31 @@ for (const site of SITES) {
     }
     // Inserted is not published: the card is not marked yet, and says when it will be.
     assert.match(allText(done), /the post counts as moved once it is published/, allText(done));
-    assert.doesNotMatch(allText(done), /Moved to private · just now/, 'not marked before the acknowledgement is published');
+    assert.doesNotMatch(allText(done), MARK, 'not marked before the acknowledgement is published');
     // The agent presses the site's own send in the post's composer (a trusted click): once
     // the brand's reply is on the page, the post is marked.
     await pressSend(page, site, text);
-    await waitForOverlays(page, (o) => /Moved to private · just now/.test(allText(o)));
+    await waitForOverlays(page, (o) => MARK.test(allText(o)));
 
     // The CRM keeps the hand-off with the post's permalink, both texts and the time (the
     // notice comes once the CRM has answered the write).
     const snap = (await ask(ext, { kind: 'crm_export' })).snapshot;
     const handoff = snap.interactions.find((x) => x.kind === 'handoff' && x.permalink === customer.permalink);
     assert.ok(handoff, 'a hand-off record in the CRM');
-    assert.ok(handoff.text.includes(text.trim().slice(0, 40)), `the public text is logged: ${handoff.text}`);
+    // The core's plan is logged; the "@handle " Instagram's Reply put before it is the site's.
+    const planned = text.trim().replace(/^@\S+\s+/, '');
+    assert.ok(handoff.text.includes(planned.slice(0, 40)), `the public text is logged: ${handoff.text}`);
     assert.match(handoff.text, site === 'youtube' ? /Pointed to https:\/\/help\.acme\.example\/contact/ : /Private message \([\w.]+\):\n.*following up on your post/s);
     assert.ok(Math.abs(handoff.at - Date.now()) < 60_000);
 
     // A second look (another agent's, or after a reload) sees it was moved already.
     await page.reload();
-    await waitForOverlays(page, (o) => /Moved to private · just now/.test(allText(o)));
-    await clickOverlayButton(page, 'Moved to private · just now', 0);
+    const marked = await waitForOverlays(page, (o) => MARK.test(allText(o)));
+    // Marked with who did it: the agent's name, or "Agent" and the start of their id.
+    const { settings } = await ask(ext, { kind: 'get_settings' });
+    const who = settings.agent_name || `Agent ${settings.agent_id.slice(6, 12)}`;
+    assert.match(allText(marked), new RegExp(`Moved to private by ${who} · just now`));
+    await clickOverlayButton(page, `Moved to private by ${who} · just now`, 0);
     await waitForOverlays(page, (o) => /already moved to private/.test(allText(o)));
     await page.close();
   });
@@ -167,7 +176,7 @@ test('instagram: with two open reply boxes, Move to private presses the post\'s 
   // Logged as a hand-off, not marked before it is published.
   const snap = (await ask(ext, { kind: 'crm_export' })).snapshot;
   assert.equal(snap.interactions.filter((x) => x.kind === 'handoff' && x.permalink === marco.permalink).length, 1, 'one hand-off in the CRM');
-  assert.doesNotMatch(marcoCard(), /Moved to private · just now/, 'the post is not marked moved yet');
+  assert.doesNotMatch(marcoCard(), MARK, 'the post is not marked moved yet');
   await page.close();
 });
 

@@ -151,6 +151,10 @@ pub struct ReplyProfile {
     /// where the composer is always shown.
     #[serde(default)]
     pub action: Option<String>,
+    /// A control outside every post that opens the conversation's own composer, for the
+    /// thread's first post (Reddit's collapsed "Join the conversation" box).
+    #[serde(default)]
+    pub thread_action: Option<String>,
     pub editor: EditorProfile,
     /// Which post a box answers, tried in order.
     pub owner: Vec<OwnerRule>,
@@ -408,6 +412,9 @@ impl SiteProfile {
             }
             if let Some(a) = &l.reply.action {
                 out.push((at("reply.action"), a.as_str(), true));
+            }
+            if let Some(a) = &l.reply.thread_action {
+                out.push((at("reply.thread_action"), a.as_str(), true));
             }
             out.push((at("reply.editor"), l.reply.editor.selector.as_str(), true));
             out.push((at("reply.form"), l.reply.form.as_str(), true));
