@@ -89,3 +89,76 @@ for (const site of SITES) {
     await page.close();
   });
 }
+
+/**
+ * Inserts the first filled suggestion for the `nth` customer card and returns its text and
+ * the key of that post. @param {import('playwright-core').Page} page @param {number} nth
+ */
+async function insertFor(page, nth) {
+  await clickOverlayButton(page, 'Suggest replies', nth);
+  await waitForOverlays(page, (o) => o.some((x) => /\b(Insert|Fill and insert)\b/.test(x.text)));
+  const rows = await suggestionRows(page);
+  const first = rows.findIndex((r) => r.button === 'Insert');
+  assert.ok(first >= 0, `a filled suggestion: ${JSON.stringify(rows)}`);
+  await clickOverlayButton(page, 'Insert', 0);
+  return rows[first].preview;
+}
+
+for (const site of ['x', 'facebook', 'linkedin']) {
+  test(`${site}: a discarded draft changes nothing: the post stays in the queue and no reply is logged`, async () => {
+    const want = expected(site);
+    const l = layout0(site);
+    const page = await browser.context.newPage();
+    await page.goto(siteUrl(site));
+    await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+    const tabId = await tabIdOf(browser.worker, page);
+    const a = want.posts.findIndex((p) => !p.is_brand);
+    const keyA = await inContentScript(page, `(async () => { await tactfulProbe.ready; return tactfulProbe.keyOf(document.querySelectorAll(${JSON.stringify(l.post.container)})[${a}]); })()`);
+    const text = await insertFor(page, 0);
+    await waitForOverlays(page, (o) => o.some((x) => x.text.includes('Inserted.')));
+    // The agent throws the draft away: selects it all and deletes it.
+    const box = page.locator(l.reply.editor.selector).filter({ hasText: text.slice(0, 20) });
+    await box.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Backspace');
+    await page.waitForFunction(({ sel }) => [...document.querySelectorAll(sel)].every((e) => !(e.value ?? e.textContent).trim()), { sel: l.reply.editor.selector });
+    // A new post appears and is read: the worker has seen everything the page did since.
+    await page.evaluate(() => window.__fixture.addPosts(1));
+    await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length + 1);
+    assert.ok((await waiting(tabId)).includes(keyA), 'the post is still waiting for an answer');
+    const { snapshot } = await ask(ext, { kind: 'crm_export' });
+    assert.deepEqual(snapshot.interactions.filter((i) => i.kind === 'replied' && i.permalink === want.posts[a].permalink), [], 'no reply logged');
+    assert.ok(snapshot.interactions.some((i) => i.kind === 'suggestion_used' && i.permalink === want.posts[a].permalink), 'the suggestion used is logged');
+    assert.deepEqual(await page.evaluate(() => window.__fixture.published), []);
+    await page.close();
+  });
+}
+
+test('facebook: a reply action that opens a box Tactful cannot tie to the post inserts nothing, says why and offers Copy', async () => {
+  const site = 'facebook';
+  const want = expected(site);
+  const l = layout0(site);
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl(site));
+  await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+  const customers = want.posts.map((p, i) => ({ p, i })).filter(({ p }) => !p.is_brand);
+  const [a, b] = customers.map((c) => c.i);
+  // The agent opens A's reply box (a trusted click), then the page turns B's Reply into a
+  // control that moves A's box out of every post (as a portal would): a box no rule can
+  // tie to B.
+  await page.locator(l.post.container).nth(a).locator(l.reply.action).first().click();
+  await page.waitForFunction(({ container, editor, a }) => document.querySelectorAll(container)[a].querySelector(editor), { container: l.post.container, editor: l.reply.editor.selector, a });
+  await page.evaluate(({ container, action, editor, form, b, a }) => {
+    const posts = document.querySelectorAll(container);
+    const own = [...posts[b].querySelectorAll(action)].find((x) => x.closest(container) === posts[b]);
+    const fake = own.cloneNode(true);
+    own.replaceWith(fake);
+    fake.addEventListener('click', () => document.body.append(posts[a].querySelector(editor).closest(form)));
+  }, { container: l.post.container, action: l.reply.action, editor: l.reply.editor.selector, form: l.reply.form, a, b });
+  await insertFor(page, customers.findIndex((c) => c.i === b));
+  const said = await waitForOverlays(page, (o) => o.some((x) => /no reply box it can tie to this post opened/.test(x.text)));
+  assert.ok(said.some((x) => /Copy reply/.test(x.text)), 'Copy is offered');
+  const boxes = await page.evaluate((sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent), l.reply.editor.selector);
+  assert.ok(boxes.length >= 1 && boxes.every((t) => !t.trim()), `nothing inserted anywhere: ${JSON.stringify(boxes)}`);
+  await page.close();
+});

@@ -97,6 +97,11 @@ for (const site of SITES) for (const layout of LAYOUTS) {
       assert.ok(Math.abs(age - p.age_minutes) <= slack, `${site} post ${i} age ${age} vs ${p.age_minutes}`);
     });
 
+    // A quoted post inside a post is part of it: never read as a post, nor as its fields.
+    for (const q of want.posts.filter((p) => p.quotes).map((p) => p.quotes)) {
+      assert.ok(!snap.posts.some((p) => p.handle === q.handle || p.text.includes(q.text) || p.permalink === q.permalink), `${site}: the quoted post by @${q.handle} is not read as a post or a post's text`);
+    }
+
     // Isolation: the page can't reach into the cards, and its hostile CSS doesn't apply.
     const isolation = await page.evaluate(() => {
       const hosts = [...document.querySelectorAll('tactful-overlay')];
