@@ -76,14 +76,16 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// Parses a relative phrase as the sites print it ("47m", "2h", "3 d", "2 hours ago",
-/// "an hour ago", "Just now", "2h • Edited •", "5 days ago (edited)") into an instant
-/// before `now_ms`.
+/// "an hour ago", "Just now", "2h • Edited •", "5 days ago (edited)"), in English, Spanish
+/// ("hace 3 horas", "ayer") or French ("il y a 2 h", "hier", "3 j"), into an instant before
+/// `now_ms`. The result is only right to the phrase's unit.
 pub fn parse_relative(s: &str, now_ms: i64) -> Option<i64> {
     let lower = s.trim().to_lowercase();
-    if lower.starts_with("just now") || lower == "now" {
+    const NOW: [&str; 6] = ["just now", "now", "ahora", "justo ahora", "à l’instant", "à l'instant"];
+    if NOW.iter().any(|n| lower == *n || lower.starts_with(&format!("{n} "))) || lower.starts_with("just now") {
         return Some(now_ms);
     }
-    if lower.starts_with("yesterday") {
+    if ["yesterday", "ayer", "hier"].iter().any(|y| lower.starts_with(y)) {
         return Some(now_ms - DAY);
     }
     // Split "47m" into "47" "m" and read the first number followed by a unit.
@@ -99,7 +101,7 @@ pub fn parse_relative(s: &str, now_ms: i64) -> Option<i64> {
     }
     for pair in tokens.windows(2) {
         let n: i64 = match pair[0].as_str() {
-            "a" | "an" | "one" => 1,
+            "a" | "an" | "one" | "un" | "una" | "une" => 1,
             t => match t.parse() {
                 Ok(n) => n,
                 Err(_) => continue,
@@ -115,13 +117,14 @@ pub fn parse_relative(s: &str, now_ms: i64) -> Option<i64> {
 fn unit_ms(unit: &str) -> Option<i64> {
     let unit = unit.trim_end_matches('.');
     Some(match unit {
-        "s" | "sec" | "secs" | "second" | "seconds" => 1000,
-        "m" | "min" | "mins" | "minute" | "minutes" => MINUTE,
-        "h" | "hr" | "hrs" | "hour" | "hours" => HOUR,
-        "d" | "day" | "days" => DAY,
-        "w" | "wk" | "wks" | "week" | "weeks" => 7 * DAY,
-        "mo" | "mon" | "month" | "months" => 30 * DAY,
-        "y" | "yr" | "yrs" | "year" | "years" => 365 * DAY,
+        // English, then Spanish and French where they differ.
+        "s" | "sec" | "secs" | "second" | "seconds" | "seg" | "segundo" | "segundos" | "seconde" | "secondes" => 1000,
+        "m" | "min" | "mins" | "minute" | "minutes" | "minuto" | "minutos" => MINUTE,
+        "h" | "hr" | "hrs" | "hour" | "hours" | "hora" | "horas" | "heure" | "heures" => HOUR,
+        "d" | "day" | "days" | "día" | "días" | "dia" | "dias" | "j" | "jour" | "jours" => DAY,
+        "w" | "wk" | "wks" | "week" | "weeks" | "sem" | "semana" | "semanas" | "semaine" | "semaines" => 7 * DAY,
+        "mo" | "mon" | "month" | "months" | "mes" | "meses" | "mois" => 30 * DAY,
+        "y" | "yr" | "yrs" | "year" | "years" | "a" | "año" | "años" | "an" | "ans" => 365 * DAY,
         _ => return None,
     })
 }
@@ -143,6 +146,25 @@ pub fn age_label(age_ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_spanish_and_french_relative_times() {
+        let now = 1_000 * DAY;
+        for (phrase, ago) in [
+            ("hace 3 horas", 3 * HOUR),
+            ("hace 5 min", 5 * MINUTE),
+            ("hace una hora", HOUR),
+            ("ayer", DAY),
+            ("il y a 2 h", 2 * HOUR),
+            ("il y a une heure", HOUR),
+            ("3 j", 3 * DAY),
+            ("hier", DAY),
+            ("à l'instant", 0),
+            ("2 sem", 14 * DAY),
+        ] {
+            assert_eq!(parse_relative(phrase, now), Some(now - ago), "{phrase}");
+        }
+    }
 
     #[test]
     fn parses_utc_iso_with_millis() {
