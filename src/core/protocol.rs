@@ -162,6 +162,13 @@ pub enum PanelRequest {
     CrmExport,
     /// Replace the local CRM with a backup, if the whole file is valid.
     CrmImport { snapshot: serde_json::Value },
+    /// How each open page is being read: the layouts tried and used, posts read, fields
+    /// missing (the diagnostics on the options page).
+    Diagnostics,
+    /// Use the team's site profiles from a file in place of the built-in ones (`None`: go
+    /// back to the built-in profiles). The whole file is checked first; a bad one changes
+    /// nothing.
+    SiteProfiles { json: Option<String> },
 }
 
 /// A request of any tier.
@@ -296,6 +303,35 @@ pub struct PageSnapshot {
     pub handled: BTreeSet<String>,
 }
 
+/// How one open page is being read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutReport {
+    pub tab_id: i64,
+    pub url: String,
+    pub site_name: String,
+    /// Whether the team's own profile (a file) reads this site.
+    pub team_profile: bool,
+    /// Each of the profile's layouts, in the order tried, with the posts it read here.
+    pub layouts: Vec<LayoutUse>,
+    /// Fields the unreadable posts lacked, with how many lacked each.
+    pub missing: Vec<FieldMissing>,
+    /// Posts found but not readable.
+    pub unreadable: usize,
+    pub status: LayoutStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutUse {
+    pub name: String,
+    pub posts: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldMissing {
+    pub field: String,
+    pub posts: usize,
+}
+
 /// One row of the panel's list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueRow {
@@ -415,6 +451,9 @@ pub enum Response {
     CrmCustomerDeleted { interactions: usize },
     CrmExport { snapshot: Snapshot },
     CrmImported { customers: usize, interactions: usize },
+    Diagnostics { pages: Vec<LayoutReport> },
+    /// The sites now read with the team's own profiles (empty: all built-in).
+    SiteProfilesUsed { sites: Vec<crate::core::sites::SiteId> },
     Ok,
     /// A request that failed, with words for the agent.
     Error { message: String },
@@ -490,7 +529,7 @@ mod tests {
         all.dedup();
         assert_eq!(all.len(), n, "a kind in two tiers");
         assert_eq!(k.page.len(), 12);
-        assert_eq!(k.panel.len(), 19);
+        assert_eq!(k.panel.len(), 21);
     }
 
     #[test]

@@ -255,6 +255,8 @@ pub enum Setting {
     Crm,
     /// Writes waiting for the connected CRM.
     Outbox,
+    /// The team's site profiles (a file loaded on the options page), if any.
+    Profiles,
 }
 
 impl Setting {
@@ -264,6 +266,7 @@ impl Setting {
             Setting::Feedback => "feedback",
             Setting::Crm => "crm",
             Setting::Outbox => "outbox",
+            Setting::Profiles => "profiles",
         }
     }
 }
@@ -271,7 +274,7 @@ impl Setting {
 impl std::str::FromStr for Setting {
     type Err = String;
     fn from_str(s: &str) -> Result<Setting, String> {
-        [Setting::Kb, Setting::Feedback, Setting::Crm, Setting::Outbox].into_iter().find(|k| k.name() == s).ok_or_else(|| format!("Tactful keeps no setting called {s:?}."))
+        [Setting::Kb, Setting::Feedback, Setting::Crm, Setting::Outbox, Setting::Profiles].into_iter().find(|k| k.name() == s).ok_or_else(|| format!("Tactful keeps no setting called {s:?}."))
     }
 }
 

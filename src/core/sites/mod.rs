@@ -482,17 +482,62 @@ pub fn profiles() -> &'static [SiteProfile] {
     })
 }
 
-/// The profile serving `host`, if Tactful supports it.
-pub fn profile_for_host(host: &str) -> Option<&'static SiteProfile> {
-    profiles().iter().find(|p| p.serves(host))
+thread_local! {
+    /// Profiles the team loaded from a file (options page) in place of the built-in ones,
+    /// without a release. Leaked on purpose: a team replaces them a few times a year, and
+    /// tabs hold `&'static` profiles. Per thread, so native tests don't see each other's.
+    static TEAM: std::cell::RefCell<Vec<&'static SiteProfile>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The profile for a site id.
+/// Puts the team's profiles in place of the built-in ones for their sites (an empty list
+/// goes back to the built-in profiles).
+pub fn use_team_profiles(team: Vec<SiteProfile>) {
+    let leaked: Vec<&'static SiteProfile> = team.into_iter().map(|p| &*Box::leak(Box::new(p))).collect();
+    TEAM.with(|t| *t.borrow_mut() = leaked);
+}
+
+/// The sites the team's own profiles serve now.
+pub fn team_profile_sites() -> Vec<SiteId> {
+    TEAM.with(|t| t.borrow().iter().map(|p| p.id).collect())
+}
+
+/// A team's profile file: one profile or a list of them. Checked whole: the first profile
+/// that fails rejects the file, naming the site and field; two profiles for one site are
+/// refused too.
+pub fn team_profiles_from_json(json: &str) -> Result<Vec<SiteProfile>, ProfileError> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| ProfileError::Malformed { site: "file".into(), reason: e.to_string() })?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        one => vec![one],
+    };
+    let mut out: Vec<SiteProfile> = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let site = item.get("id").and_then(|v| v.as_str()).map(String::from).unwrap_or_else(|| format!("#{}", i + 1));
+        let p = SiteProfile::from_json(&site, &item.to_string())?;
+        if out.iter().any(|q| q.id == p.id) {
+            return Err(ProfileError::Malformed { site, reason: "the file has two profiles for this site".into() });
+        }
+        out.push(p);
+    }
+    if out.is_empty() {
+        return Err(ProfileError::Malformed { site: "file".into(), reason: "it holds no profile".into() });
+    }
+    Ok(out)
+}
+
+/// The profile serving `host`, if Tactful supports it: the team's, else the built-in one.
+pub fn profile_for_host(host: &str) -> Option<&'static SiteProfile> {
+    TEAM.with(|t| t.borrow().iter().copied().find(|p| p.serves(host))).or_else(|| profiles().iter().find(|p| p.serves(host)))
+}
+
+/// The profile for a site id: the team's, else the built-in one.
 pub fn profile(id: SiteId) -> &'static SiteProfile {
-    profiles()
-        .iter()
-        .find(|p| p.id == id)
-        .expect("every SiteId has a built-in profile (checked by tests)")
+    TEAM.with(|t| t.borrow().iter().copied().find(|p| p.id == id)).unwrap_or_else(|| {
+        profiles()
+            .iter()
+            .find(|p| p.id == id)
+            .expect("every SiteId has a built-in profile (checked by tests)")
+    })
 }
 
 /// Fills a profile's DM template. Returns `None` when the platform has no DM link.
@@ -626,6 +671,31 @@ mod tests {
         assert_eq!(err.to_string(), "site profile reddit: layouts[0].reply.send is empty");
         p["layouts"] = serde_json::json!([]);
         assert_eq!(SiteProfile::from_json("reddit", &p.to_string()).unwrap_err(), ProfileError::NoLayouts { site: "reddit".into() });
+    }
+
+    #[test]
+    fn a_team_profile_file_replaces_a_site_s_profile_or_is_rejected_whole() {
+        let mut x: serde_json::Value = serde_json::from_str(include_str!("profiles/x.json")).unwrap();
+        x["layouts"][0]["name"] = "team fix".into();
+        let mut bad = x.clone();
+        bad["id"] = "reddit".into();
+        bad["hosts"] = serde_json::json!(["www.reddit.com"]);
+        bad["layouts"][0]["post"]["text"]["selector"] = "div[data-x".into();
+        let file = serde_json::json!([x, bad]).to_string();
+        let err = team_profiles_from_json(&file).unwrap_err();
+        assert_eq!(err.to_string(), "site profile reddit: layouts[0].post.text is not a valid selector ('[' is not closed)");
+        assert_eq!(profile(SiteId::X).layouts[0].name, profiles()[0].layouts[0].name, "nothing applied");
+        let good = team_profiles_from_json(&x.to_string()).unwrap();
+        use_team_profiles(good);
+        assert_eq!(profile_for_host("x.com").unwrap().layouts[0].name, "team fix");
+        assert_eq!(profile(SiteId::X).layouts[0].name, "team fix");
+        assert_eq!(team_profile_sites(), [SiteId::X]);
+        assert_eq!(profile(SiteId::Reddit).id, SiteId::Reddit, "other sites keep theirs");
+        use_team_profiles(vec![]);
+        assert_ne!(profile(SiteId::X).layouts[0].name, "team fix");
+        assert!(team_profiles_from_json("[x, 1]").unwrap_err().to_string().starts_with("site profile file is malformed"));
+        let twice = serde_json::json!([x.clone(), x]).to_string();
+        assert!(team_profiles_from_json(&twice).unwrap_err().to_string().contains("two profiles for this site"));
     }
 
     #[test]

@@ -30,6 +30,7 @@ use crate::core::kb::suggest;
 use crate::core::kb::Entry;
 use crate::core::protocol::{AnyRequest, PageRequest, PanelRequest, Request, Response, Sender};
 use crate::core::settings::Settings;
+use crate::core::sites;
 use crate::core::tone::{Checker, ToneContext};
 use crm::{Agent, CardJob, CrmRequestError, Lookup};
 use handoffs::{HandoffError, Handoffs};
@@ -254,6 +255,16 @@ impl Worker {
             PanelRequest::CrmCustomerDelete { network, value } => Outcome::Io(Job::CrmCustomerDelete { network, value }),
             PanelRequest::CrmExport => Outcome::Io(Job::CrmExport),
             PanelRequest::CrmImport { snapshot } => Outcome::Io(Job::CrmImport(snapshot)),
+            PanelRequest::Diagnostics => Response::Diagnostics { pages: self.diagnostics() }.into(),
+            PanelRequest::SiteProfiles { json } => {
+                let team = match json.as_deref().map(sites::team_profiles_from_json).transpose() {
+                    Ok(team) => team.unwrap_or_default(),
+                    Err(e) => return Response::Error { message: format!("The profile file wasn't used: {e}.") }.into(),
+                };
+                sites::use_team_profiles(team);
+                // Kept as the file was, read again at the next start.
+                Outcome::Io(Job::Keep { key: crate::core::crm::local::Setting::Profiles, value: json.map(serde_json::Value::String).unwrap_or_default(), then: Response::SiteProfilesUsed { sites: sites::team_profile_sites() } })
+            }
         }
     }
 
@@ -295,6 +306,31 @@ impl Worker {
             }
         }
         ops
+    }
+
+    /// How each open page is being read, for the diagnostics.
+    fn diagnostics(&self) -> Vec<crate::core::protocol::LayoutReport> {
+        use crate::core::protocol::{FieldMissing, LayoutReport, LayoutUse};
+        let team = sites::team_profile_sites();
+        let mut out: Vec<LayoutReport> = self
+            .tabs
+            .pages()
+            .filter_map(|(tab_id, page)| {
+                let profile = TabRef::new(tab_id, &page.snapshot.url).ok()?.profile;
+                Some(LayoutReport {
+                    tab_id,
+                    url: page.snapshot.url.clone(),
+                    site_name: profile.name.clone(),
+                    team_profile: team.contains(&profile.id),
+                    layouts: profile.layouts.iter().enumerate().map(|(i, l)| LayoutUse { name: l.name.clone(), posts: page.reading.by_layout.get(&i).copied().unwrap_or(0) }).collect(),
+                    missing: page.reading.missing.iter().map(|(f, &n)| FieldMissing { field: f.to_string(), posts: n }).collect(),
+                    unreadable: page.reading.unreadable,
+                    status: page.snapshot.status.clone(),
+                })
+            })
+            .collect();
+        out.sort_by_key(|r| r.tab_id);
+        out
     }
 
     fn import_kb(&mut self, text: &str) -> Outcome {

@@ -60,12 +60,23 @@ pub struct Page {
     at: HashMap<String, usize>,
     /// Moves whenever the panel's list of this tab would change.
     pub version: u64,
+    /// How the page has been read, for the diagnostics page.
+    pub reading: Reading,
+}
+
+/// How a page has been read so far: posts read with each layout, and the fields the
+/// posts that could not be read lacked.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Reading {
+    pub by_layout: BTreeMap<usize, usize>,
+    pub missing: BTreeMap<&'static str, usize>,
+    pub unreadable: usize,
 }
 
 impl Page {
     fn new(url: &str, site_name: &str) -> Page {
         let snapshot = PageSnapshot { url: url.into(), site_name: site_name.into(), posts: Vec::new(), status: LayoutStatus::Ok, theme: Theme::Light, triage: BTreeMap::new(), handled: Default::default() };
-        Page { snapshot, at: HashMap::new(), version: 0 }
+        Page { snapshot, at: HashMap::new(), version: 0, reading: Reading::default() }
     }
 
     pub fn post(&self, key: &str) -> Option<&Post> {
@@ -103,6 +114,11 @@ impl Tabs {
         self.pages.get(&tab_id)
     }
 
+    /// Every page Tactful is reading, by tab.
+    pub fn pages(&self) -> impl Iterator<Item = (i64, &Page)> {
+        self.pages.iter().map(|(&id, p)| (id, p))
+    }
+
     pub fn snapshot(&self, tab_id: i64) -> Option<&PageSnapshot> {
         self.pages.get(&tab_id).map(|p| &p.snapshot)
     }
@@ -123,10 +139,20 @@ impl Tabs {
         let profile = tab.profile;
         let mut read = Vec::with_capacity(raw.len());
         let mut failed = Vec::new();
+        let mut reading = Reading::default();
         for r in raw {
             match posts::read_post(profile, r, now_ms, brand) {
-                Ok(p) => read.push(p),
-                Err(missing) => failed.push(missing),
+                Ok(p) => {
+                    *reading.by_layout.entry(r.layout).or_default() += 1;
+                    read.push(p)
+                }
+                Err(missing) => {
+                    reading.unreadable += 1;
+                    for f in &missing {
+                        *reading.missing.entry(f.label()).or_default() += 1;
+                    }
+                    failed.push(missing)
+                }
             }
         }
         let status = overlay::layout_status(profile, tab.path, read.len(), &failed, settled);
@@ -147,6 +173,13 @@ impl Tabs {
             *by_author.entry(h).or_default() += 1;
         }
         changed |= !read.is_empty();
+        for (l, n) in reading.by_layout {
+            *page.reading.by_layout.entry(l).or_default() += n;
+        }
+        for (f, n) in reading.missing {
+            *page.reading.missing.entry(f).or_default() += n;
+        }
+        page.reading.unreadable += reading.unreadable;
         for (p, card) in read.into_iter().zip(cards.iter_mut()) {
             let snap = &mut page.snapshot;
             // Scored once as it is read (incremental: a long thread costs per new post).

@@ -589,3 +589,40 @@ fn a_reply_for_a_post_the_page_never_showed_is_refused() {
     ask(&mut w, PageRequest::ReadPage { posts: vec![raw("a", "dana")], settled: false, background: String::new() }, &page, 0);
     assert!(matches!(ask(&mut w, PageRequest::ReplySent { post_key: "nope".into(), text: "hi".into() }, &page, 0), Response::Error { .. }));
 }
+
+#[test]
+fn diagnostics_say_how_each_page_is_read_and_a_team_profile_file_fixes_a_layout() {
+    let mut w = demo();
+    let page = tab("https://x.com/dana/status/1");
+    let mut no_text = raw("b", "marco");
+    no_text.text = None;
+    let mut old = raw("c", "eve");
+    old.layout = 1;
+    ask(&mut w, PageRequest::ReadPage { posts: vec![raw("a", "dana"), no_text, old], settled: true, background: String::new() }, &page, 0);
+    let Response::Diagnostics { pages } = ask(&mut w, PanelRequest::Diagnostics, &Sender::ExtensionPage, 0) else { panic!() };
+    let [report] = &pages[..] else { panic!("{pages:?}") };
+    assert_eq!((report.tab_id, report.site_name.as_str(), report.team_profile, report.unreadable), (7, "X", false, 1));
+    let used: Vec<usize> = report.layouts.iter().map(|l| l.posts).collect();
+    assert_eq!(used, [1, 1], "one post read with each layout");
+    assert_eq!(report.missing, [crate::core::protocol::FieldMissing { field: "text".into(), posts: 1 }]);
+
+    // A bad file changes nothing and names the field.
+    let mut x: serde_json::Value = serde_json::from_str(include_str!("../sites/profiles/x.json")).unwrap();
+    x["layouts"][0]["reply"]["form"] = "".into();
+    let r = ask(&mut w, PanelRequest::SiteProfiles { json: Some(x.to_string()) }, &Sender::ExtensionPage, 0);
+    assert_eq!(r, Response::Error { message: "The profile file wasn't used: site profile x: layouts[0].reply.form is empty.".into() });
+    // A good one is used for the site, kept, and said so; none goes back to the built-in.
+    x["layouts"][0]["reply"]["form"] = "[role=dialog]".into();
+    x["layouts"][0]["name"] = "team layout".into();
+    let io = TestIo::default();
+    let r = ask_with(&mut w, &io, PanelRequest::SiteProfiles { json: Some(x.to_string()) }, &Sender::ExtensionPage, 0);
+    assert_eq!(r, Response::SiteProfilesUsed { sites: vec![crate::core::sites::SiteId::X] });
+    let Response::Profile { profile: Some(p) } = ask(&mut w, PageRequest::ProfileFor, &page, 0) else { panic!() };
+    assert_eq!(p.layouts[0].name, "team layout");
+    let kept: Option<serde_json::Value> = crate::native::block_on(io.local.setting(crate::core::crm::local::Setting::Profiles)).unwrap();
+    assert_eq!(kept, Some(serde_json::Value::String(x.to_string())));
+    let Response::Diagnostics { pages } = ask(&mut w, PanelRequest::Diagnostics, &Sender::ExtensionPage, 0) else { panic!() };
+    assert!(pages[0].team_profile);
+    assert_eq!(ask(&mut w, PanelRequest::SiteProfiles { json: None }, &Sender::ExtensionPage, 0), Response::SiteProfilesUsed { sites: vec![] });
+    assert!(matches!(ask(&mut w, PanelRequest::SiteProfiles { json: None }, &tab("https://x.com/a/status/1"), 0), Response::Error { .. }), "not from a page");
+}
