@@ -36,8 +36,8 @@ const ready = (async () => {
   await init({ module_or_path: chrome.runtime.getURL('pkg/tactful_bg.wasm') });
   const { settings } = await chrome.storage.local.get('settings');
   // The team's imported knowledge base lives in the extension's IndexedDB (it can be large).
-  const [kb, feedback, connected] = await Promise.all(['kb', 'feedback', 'crm'].map((k) => local_crm_get_setting(k).catch(() => undefined)));
-  worker_start(settings, performance.now() - t0, kb ?? [], feedback, connected ?? null, io);
+  const [kb, feedback, connected, profiles] = await Promise.all(['kb', 'feedback', 'crm', 'profiles'].map((k) => local_crm_get_setting(k).catch(() => undefined)));
+  worker_start(settings, performance.now() - t0, kb ?? [], feedback, connected ?? null, profiles ?? null, io);
   indexInSlices();
   // Writes waiting for the connected CRM resume; if their store can't be read, the rest of
   // Tactful still answers (the panel's CRM status will say what is wrong).

@@ -11,6 +11,7 @@ pub mod local_crm;
 mod options;
 mod options_crm;
 mod options_kb;
+mod options_sites;
 mod panel;
 mod worker;
 

@@ -262,6 +262,7 @@ fn options() -> Html {
           <super::options_crm::CrmSettings />
           <super::options_crm::PrivacyRequests />
           <super::options_crm::LocalStore />
+          <super::options_sites::SiteLayouts />
         </main>
     }
 }

@@ -39,7 +39,7 @@ fn the_worker(make: impl FnOnce() -> Worker) -> &'static RefCell<Worker> {
 /// CRM's settings, and `io`: the browser functions `JsIo` calls. Bad stored settings
 /// fall back to defaults rather than leaving the agent without Tactful.
 #[wasm_bindgen]
-pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, feedback: JsValue, crm: JsValue, io: JsValue) {
+pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, feedback: JsValue, crm: JsValue, profiles: JsValue, io: JsValue) {
     let mut settings = serde_wasm_bindgen::from_value::<Settings>(settings).ok().and_then(|s| s.validated().ok()).unwrap_or_default();
     // First run: this browser's agent gets a stable id, kept with the settings.
     let made_id = random_u128().is_some_and(|r| settings.with_agent_id(r));
@@ -62,6 +62,9 @@ pub fn worker_start(settings: JsValue, started_ms: f64, imported_kb: JsValue, fe
         }
     }
     w.crm = serde_wasm_bindgen::from_value::<Option<CrmConfig>>(crm).ok().flatten().and_then(|c| c.validated().ok());
+    // The team's site profiles, as kept; a file that no longer checks leaves the built-in ones.
+    let team = profiles.as_string().and_then(|json| crate::core::sites::team_profiles_from_json(&json).ok()).unwrap_or_default();
+    crate::core::sites::use_team_profiles(team);
     let fetch = js_sys::Reflect::get(&io, &"fetch".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     IO.with(|slot| *slot.borrow_mut() = Some(JsIo { io, http: JsHttp(fetch), local: super::local_crm::crm() }));
     if let Some(settings) = to_keep {

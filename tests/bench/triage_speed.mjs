@@ -292,7 +292,7 @@ try {
     const m = await import(chrome.runtime.getURL('pkg/tactful.js') + '?triage-bench');
     const wasm = await m.default({ module_or_path: chrome.runtime.getURL('pkg/tactful_bg.wasm') });
     // The demo brand's settings, so its posts count as the brand's (the product ships none).
-    m.worker_start(settings, 0, [], undefined, null, {});
+    m.worker_start(settings, 0, [], undefined, null, null, {});
     let tab = 1000;
     const now = Date.now();
     // worker_handle answers with a promise; one with no I/O to wait on is settled by the

@@ -1,8 +1,11 @@
 // End-to-end: the built extension, loaded unpacked in Debian's Chromium, on the six
 // fixture sites served under their real host names with CSPs modelled on the real ones.
 import { test } from 'node:test';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
-import { SITES, LAYOUTS, layoutQuery, DEMO_SETTINGS, saveSettings, expected, siteUrl, waitForOverlays, postCards, extensionPage, ask, tabIdOf, cardName, inContentScript, overlayStyle, useBrowser } from './harness.mjs';
+import { ROOT, SITES, LAYOUTS, layoutQuery, DEMO_SETTINGS, saveSettings, expected, siteUrl, waitForOverlays, postCards, extensionPage, ask, tabIdOf, cardName, inContentScript, overlayStyle, useBrowser } from './harness.mjs';
 
 let browser, ext;
 
@@ -209,4 +212,47 @@ test('options (Yew) validate and save the brand handles', async (t) => {
   await opts.waitForFunction(() => document.querySelector('#status').textContent === 'Saved.');
   assert.equal((await browser.worker.evaluate(() => chrome.storage.local.get('settings'))).settings.private_fallback, 'care@acme.example');
   await opts.close();
+});
+
+test('x: a team profile file fixes a layout Tactful could not read, without reloading the extension; a bad file is rejected whole, naming the field', async (t) => {
+  const opts = await extensionPage(browser.context, browser.extensionId, 'options.html');
+  t.after(async () => {
+    await ask(ext, { kind: 'site_profiles', json: null });
+    await opts.close();
+  });
+  const page = await browser.context.newPage();
+  await page.goto(siteUrl('x', 'layout=changed'));
+  await waitForOverlays(page, (o) => o.some((x) => x.notice && /can't read this page's layout \(X, layouts tried: /.test(x.text)), 8000);
+
+  // The diagnostics say what was tried and that nothing was read.
+  await opts.click('#sites-refresh');
+  const row = opts.locator('#sites-report tr', { hasText: 'layout=changed' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /X.*\(0 posts\).*\(0 posts\).*can't read this page's layout/s);
+
+  // A file whose selectors follow the redesign (X renamed its hooks).
+  const x = JSON.parse(readFileSync(join(ROOT, 'src/core/sites/profiles/x.json'), 'utf8'));
+  const renamed = JSON.parse(JSON.stringify(x.layouts[0]).replaceAll('\\"tweet\\"', '\\"post\\"').replaceAll('\\"tweetText\\"', '\\"postText\\"').replaceAll('User-Name', 'UserName').replaceAll('\\"reply\\"', '\\"replyAction\\"'));
+  renamed.name = 'team fix for the redesign';
+  const dir = mkdtempSync(join(tmpdir(), 'tactful-profile-'));
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ ...x, layouts: [{ ...renamed, post: { ...renamed.post, text: { selector: 'div[data-testid="postText"' } } }] }));
+  await opts.setInputFiles('#sites-file', bad);
+  await opts.waitForFunction(() => document.querySelector('#sites-status').textContent.includes("wasn't used"));
+  assert.equal(await opts.textContent('#sites-status'), "bad.json wasn't used: site profile x: layouts[0].post.text is not a valid selector ('[' is not closed).");
+  const good = join(dir, 'x-team.json');
+  writeFileSync(good, JSON.stringify({ ...x, layouts: [renamed, ...x.layouts] }));
+  await opts.setInputFiles('#sites-file', good);
+  await opts.waitForFunction(() => /now reads X with your team's profile/.test(document.querySelector('#sites-status').textContent));
+
+  // The page, loaded again, is read with the team's layout.
+  const want = expected('x');
+  await page.reload();
+  const cards = await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
+  assert.equal(postCards(cards).length, want.posts.length);
+  assert.equal(cards.filter((c) => c.notice && c.text.trim()).length, 0, 'no layout notice');
+  await opts.click('#sites-refresh');
+  await opts.waitForFunction(() => /team fix for the redesign \(\d+ posts\)/.test(document.querySelector('#sites-report').textContent));
+  assert.match(await opts.locator('#sites-report tr', { hasText: 'layout=changed' }).textContent(), new RegExp(`X \\(team profile\\).*team fix for the redesign \\(${want.posts.length} posts\\)`, 's'));
+  await page.close();
 });

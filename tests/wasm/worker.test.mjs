@@ -11,7 +11,7 @@ let wasm;
 before(async () => {
   wasm = await import(new URL('tactful.js', pkg));
   await wasm.default({ module_or_path: readFileSync(fileURLToPath(new URL('tactful_bg.wasm', pkg))) });
-  wasm.worker_start(undefined, 12.5, [], undefined, null, {});
+  wasm.worker_start(undefined, 12.5, [], undefined, null, null, {});
 });
 
 const tab = { from: 'content_script', tab_id: 3, url: 'https://x.com/maria_l/status/1' };
@@ -67,7 +67,7 @@ test('I/O the browser glue lacks is named in the answer, not thrown', async () =
 });
 
 test('stored settings that fail validation fall back to defaults, which name no brand', async () => {
-  wasm.worker_start({ brand_handles: { x: '<script>' } }, 1, [], undefined, null, {});
+  wasm.worker_start({ brand_handles: { x: '<script>' } }, 1, [], undefined, null, null, {});
   const r = await wasm.worker_handle({ kind: 'get_settings' }, { from: 'extension_page' }, 0);
   const { triage, tone, agent_id, ...rest } = r.settings;
   assert.deepEqual(rest, { brand_handles: {}, agent_name: '', brand_name: '', private_fallback: '' });
