@@ -140,7 +140,11 @@ pub fn plan(input: &HandoffInput) -> Result<HandoffPlan, HandoffError> {
     let intent = post_intent(input);
     let handle = post.handle.as_deref().filter(|h| !h.is_empty());
     // Why this customer can't get a private message here, if they can't.
+    // Where the customer's messages are closed, a chat by their stable id, where the site
+    // has one (Reddit's chat takes the author-id its markup carries).
+    let closed_chat = input.dms_closed.then(|| sites::closed_chat_link(input.profile, post.author_id.as_deref()?)).flatten();
     let no_dm = match (&input.profile.dm.template, handle) {
+        _ if closed_chat.is_some() => None,
         _ if input.dms_closed => Some(format!("{}'s private messages are closed.", post.author_name)),
         (None, _) => Some(input.profile.dm.unavailable_reason.clone().unwrap_or_else(|| format!("{} has no private messages.", input.profile.name))),
         (Some(t), None) if t.contains("{handle}") => Some("Tactful can't tell who wrote this post, so it can't open a private message.".to_string()),
@@ -160,8 +164,14 @@ pub fn plan(input: &HandoffInput) -> Result<HandoffPlan, HandoffError> {
             // A team that hasn't named its brand gets a subject without one.
             let subject = if s.brand_name.is_empty() { "Following up on your post".to_string() } else { format!("{}: following up on your post", s.brand_name) };
             let link = input.profile.dm.template.as_deref().unwrap_or_default();
-            let url = sites::dm_link(input.profile, handle.unwrap_or_default(), &subject, &text).unwrap_or_default();
-            let route = if link.contains("{text}") { DmRoute::Prefilled { url } } else { DmRoute::Paste { url } };
+            let route = match closed_chat {
+                // A chat link carries no text: the message is copied to paste.
+                Some(url) => DmRoute::Paste { url },
+                None => {
+                    let url = sites::dm_link(input.profile, handle.unwrap_or_default(), &subject, &text).unwrap_or_default();
+                    if link.contains("{text}") { DmRoute::Prefilled { url } } else { DmRoute::Paste { url } }
+                }
+            };
             (template(input.kb, PUBLIC_TAG, intent.as_deref())?, route, text, Some(dm.id.clone()))
         }
     };
@@ -216,6 +226,18 @@ mod tests {
         assert_eq!(plan.route, DmRoute::Paste { url: "https://x.com/i/chat".into() });
         assert!(plan.dm_text.contains("Jo here"), "{}", plan.dm_text);
         assert!(!plan.public_text.contains("{{") && !plan.dm_text.contains("{{"));
+    }
+
+    #[test]
+    fn reddit_messages_closed_opens_a_chat_by_the_author_id_to_paste_into() {
+        let mut p = post(SiteId::Reddit, "maria_l", Some("maria_l"), "charged twice for my order");
+        p.author_id = Some("t2_abc123".into());
+        let plan = run(SiteId::Reddit, &p, true, &settings()).unwrap();
+        assert_eq!(plan.route, DmRoute::Paste { url: "https://www.reddit.com/chat/user/t2_abc123".into() });
+        assert!(plan.dm_text.contains("following up"), "{}", plan.dm_text);
+        // Without the id (a comment whose markup lacks it), the team's fallback.
+        p.author_id = None;
+        assert!(matches!(run(SiteId::Reddit, &p, true, &settings()).unwrap().route, DmRoute::Fallback { .. }));
     }
 
     #[test]

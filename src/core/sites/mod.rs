@@ -200,6 +200,10 @@ pub struct DmProfile {
     /// Why there is no template, in the agent's words (e.g. YouTube has no DMs).
     #[serde(default)]
     pub unavailable_reason: Option<String>,
+    /// Where the customer's messages are closed: a chat link by the author's stable id
+    /// (`{author_id}`, read by the layout's `author_id`), which carries no text.
+    #[serde(default)]
+    pub closed_chat: Option<String>,
 }
 
 /// How reply length is counted and limited on the platform.
@@ -549,6 +553,12 @@ pub fn dm_link(profile: &SiteProfile, handle: &str, subject: &str, text: &str) -
             .replace("{subject}", &url_encode(subject))
             .replace("{text}", &url_encode(text)),
     )
+}
+
+/// The chat link for a customer whose messages are closed, by their stable id, where the
+/// site has one. Ids are letters, digits, `_` and `-` only (checked when the post is read).
+pub fn closed_chat_link(profile: &SiteProfile, author_id: &str) -> Option<String> {
+    Some(profile.dm.closed_chat.as_ref()?.replace("{author_id}", &url_encode(author_id)))
 }
 
 /// Percent-encodes as JavaScript's encodeURIComponent does (leaves `!'()*` alone).
