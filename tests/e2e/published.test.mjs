@@ -7,13 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SITES, expected, siteUrl, waitForOverlays, postCards, clickOverlayButton, suggestionRows, inContentScript, ask, tabIdOf, useBrowser } from './harness.mjs';
+import { ROOT, SITES, LAYOUTS, layoutQuery, expected, siteUrl, waitForOverlays, postCards, clickOverlayButton, suggestionRows, inContentScript, ask, tabIdOf, useBrowser } from './harness.mjs';
 
 let browser, ext;
 
 useBrowser({ extPage: true }, (s) => ({ browser, ext } = s));
 
-const layout0 = (site) => JSON.parse(readFileSync(join(ROOT, 'src/core/sites/profiles', `${site}.json`), 'utf8')).layouts[0];
+/** The profile's layout a fixture layout is read with (today's first, then the previous one). */
+const layoutOf = (site, layout = 'current') => JSON.parse(readFileSync(join(ROOT, 'src/core/sites/profiles', `${site}.json`), 'utf8')).layouts[LAYOUTS.indexOf(layout)];
+const layout0 = (site) => layoutOf(site);
 
 /** Resolves with `probe()`'s value once truthy, checking every 50 ms, or fails after `ms` saying `what`. */
 async function waitFor(probe, what, ms) {
@@ -32,12 +34,12 @@ async function waiting(tabId) {
   return q.view ? q.view.rows.filter((r) => r.triage && !r.answered).map((r) => r.post.key) : [];
 }
 
-for (const site of SITES) {
-  test(`${site}: a suggestion for post B goes into B's own composer only; B is answered when its reply is published, not when inserted`, async () => {
-    const want = expected(site);
-    const l = layout0(site);
+for (const site of SITES) for (const layout of LAYOUTS) {
+  test(`${site} (${layout} layout): a suggestion for post B goes into B's own composer only; B is answered when its reply is published, not when inserted`, async () => {
+    const want = expected(site, layout);
+    const l = layoutOf(site, layout);
     const page = await browser.context.newPage();
-    await page.goto(siteUrl(site));
+    await page.goto(siteUrl(site, layoutQuery(layout)));
     await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
     // B: the second customer post that has its own reply action (the first on Instagram,
     // whose comment rows are the posts a mention answers).
