@@ -12,7 +12,6 @@
 use crate::core::crm::card::CardView;
 use crate::core::crm::config::{CrmConfig, PublicConfig};
 use crate::core::crm::local::Snapshot;
-use crate::core::crm::InteractionKind;
 use crate::core::handoff::HandoffPlan;
 use crate::core::length::LengthCount;
 use crate::core::overlay::{self, LayoutStatus, OverlayView, Theme};
@@ -63,21 +62,19 @@ pub enum PageRequest {
         #[serde(default)]
         given: BTreeMap<String, String>,
     },
-    /// The agent inserted suggestion `id` (learned from, to rank it a little higher).
-    Picked { id: String },
+    /// The agent inserted suggestion `id` into post `post_key`'s reply box (filled with
+    /// `given` for what the post didn't say): learned from, to rank it a little higher, and
+    /// logged in the CRM with the text Tactful fills itself, never text from the page.
+    SuggestionUsed {
+        post_key: String,
+        id: String,
+        #[serde(default)]
+        given: BTreeMap<String, String>,
+    },
     /// The customer cards of posts `post_keys`, with their CRM history. One message for
     /// many cards: a 2,000-comment thread sent one per card and kept the worker and page
     /// busy for seconds.
     CustomerCards { post_keys: Vec<String> },
-    /// The agent acted on post `post_key` (`text` is what went into the reply box):
-    /// logged in the CRM with the customer's post.
-    LogInteraction {
-        post_key: String,
-        action: InteractionKind,
-        text: String,
-        #[serde(default)]
-        tone_findings: Vec<String>,
-    },
     /// The agent used the site's send action in post `post_key`'s composer with `text` in
     /// it. Nothing is answered yet: the post is, once the brand's reply with this text
     /// appears on the page.
@@ -528,7 +525,7 @@ mod tests {
         all.sort();
         all.dedup();
         assert_eq!(all.len(), n, "a kind in two tiers");
-        assert_eq!(k.page.len(), 12);
+        assert_eq!(k.page.len(), 11);
         assert_eq!(k.panel.len(), 21);
     }
 

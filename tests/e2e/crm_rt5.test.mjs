@@ -49,7 +49,17 @@ async function danaOnX() {
   const tab = await tabIdOf(browser.worker, page);
   const { page: snap } = await ask(ext, { kind: 'page_posts', tab_id: tab });
   const post = snap.posts.find((p) => p.handle === 'dana_reyes');
-  const log = (t) => inContentScript(page, `chrome.runtime.sendMessage(${JSON.stringify({ kind: 'log_interaction', post_key: post.key, action: 'suggestion_used', text: t })})`);
+  // The agent replies to her post in the box under it and presses Reply (trusted input);
+  // the worker logs the reply once the page shows it published.
+  const log = async (t) => {
+    const n = await page.evaluate(() => window.__fixture.published.length);
+    await page.locator('[data-testid="cellInnerDiv"] [data-testid="tweetTextarea_0"]').first().click();
+    await page.keyboard.type(t);
+    await page.click('[data-testid="tweetButtonInline"]');
+    await page.waitForFunction((k) => window.__fixture.published.length === k + 1, n);
+    await waitFor(async () => (await ask(ext, { kind: 'crm_export' })).snapshot.interactions.some((i) => i.kind === 'replied' && i.permalink === post.permalink && i.text === t), `"${t}" logged as published`);
+    return { kind: 'ok' };
+  };
   return { page, tab, log };
 }
 
@@ -102,7 +112,7 @@ test('interactions become RT comments; during an outage they wait, then arrive o
   const { page, tab, log } = await danaOnX();
 
   assert.equal((await log('Hi Dana, sorry about the dropouts.')).kind, 'ok');
-  const first = await waitFor(async () => { const s = await rt.subjects(ticket); return s.some((x) => /^Suggestion used on x \[Tactful /.test(x)) && s; }, 'the first comment in RT');
+  const first = await waitFor(async () => { const s = await rt.subjects(ticket); return s.some((x) => /^Published reply on x \[Tactful /.test(x)) && s; }, 'the first comment in RT');
   assert.equal(first.filter((x) => /^Post on x \[Tactful /.test(x)).length, 1, 'the customer\'s post is logged once');
   // RT shows the comment before its answer reaches the worker: stop RT only once the
   // worker has it, or that write waits too (and is rightly retried).
@@ -123,7 +133,7 @@ test('interactions become RT comments; during an outage they wait, then arrive o
   await waitFor(async () => (await ask(ext, { kind: 'crm_status' })).waiting === 0, 'the outbox to drain');
   await waitFor(async () => /^All changes sent to Request Tracker\.$/.test(await panel.textContent('#crm-summary')), 'the panel to say all sent');
   const subjects = await rt.subjects(ticket);
-  const replies = subjects.filter((x) => /^Suggestion used on x \[Tactful /.test(x));
+  const replies = subjects.filter((x) => /^Published reply on x \[Tactful /.test(x));
   assert.equal(replies.length, 4, subjects.join(' | '));
   assert.equal(new Set(replies).size, 4, 'no duplicates');
   const seqs = replies.map((x) => Number(/-(\d+)\]$/.exec(x)[1]));

@@ -136,9 +136,9 @@ export function createSuggestions(ctx, editors, composers, customers) {
     insert.addEventListener('click', async (e) => {
       if (!e.isTrusted) return;
       let text = item.text;
+      /** What the agent typed for details the post didn't give. @type {Record<string, string>} */
+      const given = {};
       if (!text) {
-        /** @type {Record<string, string>} */
-        const given = {};
         for (const input of inputs) given[input.dataset.name || ''] = input.value;
         /** @type {any} */
         const r = await ctx.send({ kind: 'suggest', post_key: key, given }).catch(() => null);
@@ -162,9 +162,9 @@ export function createSuggestions(ctx, editors, composers, customers) {
       }
       await editors.insertInto(found.editor, text);
       hint.textContent = 'Inserted. Review it, then send with the site’s own button: the post counts as answered once the reply is published.';
-      ctx.send({ kind: 'picked', id: item.id }).catch(() => {});
-      // Logged in the CRM with the customer's post; the card then shows it.
-      ctx.send({ kind: 'log_interaction', post_key: key, action: 'suggestion_used', text }).then(() => customers.load(key), () => {});
+      // The worker learns from the pick and logs the text it fills itself with the
+      // customer's post; the card then shows it.
+      ctx.send({ kind: 'suggestion_used', post_key: key, id: item.id, given }).then(() => customers.load(key), () => {});
     });
     row.append(insert);
     return row;

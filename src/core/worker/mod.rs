@@ -47,6 +47,9 @@ pub enum Job {
     Cards(CardJob),
     /// Writes to the CRM (local, and queued for the connected one), then `ok`.
     Write { ops: Vec<WriteOp> },
+    /// A suggestion used: the ranking's feedback to keep (if it changed), then the CRM
+    /// writes, then `ok`.
+    Used { ops: Vec<WriteOp>, feedback: Option<serde_json::Value> },
     /// Replies seen published: their writes, then the page's overlay.
     Published { ops: Vec<WriteOp>, view: crate::core::overlay::OverlayView },
     /// Carry out a prepared hand-off: open the composer it planned (if any), then log it.
@@ -165,27 +168,10 @@ impl Worker {
             }
             PageRequest::CheckDraft { text, post_key } => self.check_draft(tab, &text, post_key.as_deref()).into(),
             PageRequest::Suggest { post_key, given } => self.suggest(tab, post_key, given).into(),
-            PageRequest::Picked { id } => {
-                if !self.library.picked(id) {
-                    return Response::Ok.into();
-                }
-                // What agents' picks taught the ranking, kept across restarts.
-                Outcome::Io(Job::Keep { key: crate::core::crm::local::Setting::Feedback, value: serde_json::to_value(&self.library.feedback).unwrap_or_default(), then: Response::Ok })
-            }
+            PageRequest::SuggestionUsed { post_key, id, given } => self.suggestion_used(tab, post_key, id, given, now),
             PageRequest::CustomerCards { post_keys } => match self.lookups(tab.id, post_keys) {
                 Ok((found, failed)) => Outcome::Io(Job::Cards(CardJob::for_page(tab.id, found, failed))),
                 Err(e) => Response::error(e).into(),
-            },
-            // A page logs only that a suggestion was used: replies are logged when they are
-            // seen published, hand-offs by the plan the core made.
-            PageRequest::LogInteraction { action, .. } if action != InteractionKind::SuggestionUsed => {
-                Response::Error { message: "A page can only log that a suggestion was used; replies are logged when Tactful sees them published.".into() }.into()
-            }
-            // Inserted is not answered: the post stays in the queue until its reply is
-            // published.
-            PageRequest::LogInteraction { post_key, action, text, tone_findings } => match self.log(tab, &post_key, action, text, tone_findings, now) {
-                Ok(ops) => Outcome::Io(Job::Write { ops }),
-                Err(e) => Response::Error { message: e }.into(),
             },
             PageRequest::Handoff { post_key, dms_closed } => self.handoff(tab, post_key, dms_closed).into(),
             PageRequest::HandoffDone { post_key } => {
@@ -413,6 +399,39 @@ impl Worker {
         let thread = page.thread_above(tab.profile, post);
         let lib = &self.library;
         Response::Suggestions { post_key, items: suggest::suggest_with_thread(lib.kb(), lib.index(), &ctx, &thread, 3, &lib.feedback) }
+    }
+
+    /// Suggestion `id`, filled for post `post_key` as Tactful fills it, was inserted: the
+    /// pick teaches the ranking (kept across restarts) and the CRM logs the text Tactful
+    /// made. Inserted is not answered: the post stays in the queue until its reply is
+    /// published.
+    fn suggestion_used(&mut self, tab: TabRef, post_key: String, id: String, given: std::collections::BTreeMap<String, String>, now: i64) -> Outcome {
+        let text = {
+            let Some(page) = self.tabs.page(tab.id) else { return Response::error(TabError::PostNotRead).into() };
+            let Some(post) = page.post(&post_key) else { return Response::error(TabError::PostNotRead).into() };
+            let Some(entry) = self.library.kb().get(&id).filter(|e| !e.tags.iter().any(|t| t == suggest::PRIVATE_TAG)) else {
+                return Response::Error { message: "That reply isn't in the knowledge base any more; nothing was logged.".into() }.into();
+            };
+            let ctx = suggest::Context {
+                site: Some(tab.profile.id),
+                post: Some(post),
+                agent_name: Some(self.settings.agent_name.as_str()).filter(|a| !a.is_empty()),
+                brand_name: Some(self.settings.brand_name.as_str()).filter(|b| !b.is_empty()),
+                order_patterns: &self.settings.tone.order_patterns,
+                given,
+            };
+            match suggest::view(entry, Vec::new(), &ctx).text {
+                Some(t) => t,
+                None => return Response::Error { message: "That reply still needs details the post doesn't give; nothing was logged.".into() }.into(),
+            }
+        };
+        let ops = match self.log(tab, &post_key, InteractionKind::SuggestionUsed, text, Vec::new(), now) {
+            Ok(ops) => ops,
+            Err(e) => return Response::Error { message: e }.into(),
+        };
+        // What agents' picks taught the ranking, kept across restarts.
+        let feedback = self.library.picked(id).then(|| serde_json::to_value(&self.library.feedback).unwrap_or_default());
+        Outcome::Io(Job::Used { ops, feedback })
     }
 
     /// Puts validated settings to use.

@@ -95,6 +95,16 @@ async fn run<W: BorrowMut<Worker>>(worker: &RefCell<W>, io: &impl Io, job: Job, 
             let _ = write(worker, io, &ops, now).await;
             Response::Overlay { view }
         }
+        Job::Used { ops, feedback } => {
+            // The ranking's lesson is worth keeping but not worth failing the log for.
+            if let Some(value) = feedback {
+                let _ = io.local().set_setting(crate::core::crm::local::Setting::Feedback, Some(&value)).await;
+            }
+            match write(worker, io, &ops, now).await {
+                Ok(()) => Response::Ok,
+                Err(message) => Response::Error { message },
+            }
+        }
         Job::Write { ops } => match write(worker, io, &ops, now).await {
             Ok(()) => Response::Ok,
             Err(message) => Response::Error { message },

@@ -118,6 +118,14 @@ fn tab(url: &str) -> Sender {
     Sender::ContentScript { tab_id: 7, url: url.into() }
 }
 
+/// Inserts the first filled suggestion for post `key` as the page would report it: the
+/// answer, and the text Tactful filled.
+fn use_first_suggestion(w: &mut Worker, io: &TestIo, key: &str, page: &Sender, now: i64) -> (Response, String) {
+    let Response::Suggestions { items, .. } = ask_with(w, io, PageRequest::Suggest { post_key: key.into(), given: BTreeMap::new() }, page, now) else { panic!("no suggestions") };
+    let item = items.into_iter().find(|i| i.text.is_some()).expect("a filled suggestion");
+    (ask_with(w, io, PageRequest::SuggestionUsed { post_key: key.into(), id: item.id, given: BTreeMap::new() }, page, now), item.text.unwrap())
+}
+
 fn raw(key: &str, name: &str) -> RawPost {
     RawPost {
         key: key.into(),
@@ -223,10 +231,15 @@ fn suggests_for_a_read_post_and_learns_picks() {
     let Response::Suggestions { items, .. } = r else { panic!("{r:?}") };
     assert!(!items.is_empty() && items.len() <= 3);
     let io = TestIo::default();
-    assert_eq!(ask_with(&mut w, &io, PageRequest::Picked { id: items[0].id.clone() }, &tab("https://x.com/dana/status/1"), 0), Response::Ok);
+    let filled = items.iter().find(|i| i.text.is_some()).expect("a filled suggestion");
+    let used = |id: &str| PageRequest::SuggestionUsed { post_key: "a".into(), id: id.into(), given: BTreeMap::new() };
+    assert_eq!(ask_with(&mut w, &io, used(&filled.id), &tab("https://x.com/dana/status/1"), 0), Response::Ok);
     let feedback: Feedback = io.kept(Setting::Feedback).expect("the pick is kept across restarts");
-    assert_eq!(feedback.picks[&items[0].id], 1);
-    assert_eq!(ask_with(&mut w, &io, PageRequest::Picked { id: "no-such-entry".into() }, &tab("https://x.com/dana/status/1"), 0), Response::Ok);
+    assert_eq!(feedback.picks[&filled.id], 1);
+    // The CRM logs the text Tactful filled, not anything the page says.
+    let logged: Vec<String> = io.interactions().into_iter().filter(|i| i.kind == InteractionKind::SuggestionUsed).map(|i| i.text).collect();
+    assert_eq!(logged, [filled.text.clone().unwrap()]);
+    assert_eq!(ask_with(&mut w, &io, used("no-such-entry"), &tab("https://x.com/dana/status/1"), 0), Response::Error { message: "That reply isn't in the knowledge base any more; nothing was logged.".into() });
     let again: Feedback = io.kept(Setting::Feedback).unwrap();
     assert_eq!(again, feedback, "an unknown id teaches nothing");
     let unknown = ask(&mut w, PageRequest::Suggest { post_key: "zzz".into(), given: BTreeMap::new() }, &tab("https://x.com/dana/status/1"), 0);
@@ -301,14 +314,14 @@ fn customer_card_and_logging_name_the_author_by_handle() {
             CustomerCardResult::Failed { post_key: "zzz".into(), error: "Tactful hasn't read that post yet; try again in a moment.".into() },
         ]
     );
-    let r = ask_with(&mut w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::SuggestionUsed, text: "Sorry Dana".into(), tone_findings: vec![] }, &tab("https://x.com/dana/status/1"), 42);
+    let (r, said) = use_first_suggestion(&mut w, &io, "a", &tab("https://x.com/dana/status/1"), 42);
     assert_eq!(r, Response::Ok);
     let mut logged = io.interactions();
     logged.sort_by_key(|i| i.direction != Direction::Inbound);
     let [theirs, ours] = &logged[..] else { panic!("{logged:?}") };
     assert_eq!((theirs.direction, ours.direction), (Direction::Inbound, Direction::Outbound));
     assert!(theirs.sentiment.unwrap() < 0.0 && theirs.id.starts_with("post:"));
-    assert_eq!((ours.text.as_str(), ours.at), ("Sorry Dana", 42));
+    assert_eq!((ours.text.as_str(), ours.at), (said.as_str(), 42));
     assert!(matches!(ask(&mut w, PageRequest::CustomerCards { post_keys: keys }, &Sender::ExtensionPage, 0), Response::Error { .. }));
 }
 
@@ -507,11 +520,13 @@ fn with_a_crm_connected_cards_fall_back_to_the_local_crm_saying_why_and_only_new
     let mut w = demo();
     let rt = CrmConfig::Rt(RtConfig { url: "https://rt.example.com".into(), auth: RtAuth::Token { token: "t".into() }, queue: "General".into() });
     let page = tab("https://x.com/dana/status/1");
-    ask(&mut w, PageRequest::ReadPage { posts: vec![raw("a", "dana")], settled: false, background: String::new() }, &page, 0);
+    let mut dana = raw("a", "dana");
+    dana.text = Some("my router keeps dropping the connection every evening".into());
+    ask(&mut w, PageRequest::ReadPage { posts: vec![dana], settled: false, background: String::new() }, &page, 0);
     let io = TestIo::default();
     // Not connected: writes stay local, nothing is queued.
-    let log = |w: &mut Worker, text: &str| ask_with(w, &io, PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::SuggestionUsed, text: text.into(), tone_findings: vec![] }, &page, 1);
-    assert_eq!(log(&mut w, "first"), Response::Ok);
+    let log = |w: &mut Worker| use_first_suggestion(w, &io, "a", &page, 1);
+    assert_eq!(log(&mut w).0, Response::Ok);
     assert!(io.queued.borrow().is_empty());
     // Connecting needs the browser's permission for the CRM's address.
     let r = ask_with(&mut w, &io, PanelRequest::CrmConfigure { config: Some(rt.clone()) }, &Sender::ExtensionPage, 0);
@@ -524,10 +539,11 @@ fn with_a_crm_connected_cards_fall_back_to_the_local_crm_saying_why_and_only_new
     assert!(card.known && card.summary.contains("2 interactions"), "{card:?}");
     assert_eq!(note, "Request Tracker isn't answering (is it down, or the URL wrong?). no CRM in this test");
     // The customer's post was logged before: only the new reply is queued for RT.
-    assert_eq!(log(&mut w, "second"), Response::Ok);
+    let (r, said) = log(&mut w);
+    assert_eq!(r, Response::Ok);
     let queued = io.queued.borrow().clone();
     let [WriteOp::LogInteraction { interaction, .. }] = &queued[..] else { panic!("{queued:?}") };
-    assert_eq!((interaction.text.as_str(), interaction.direction), ("second", Direction::Outbound));
+    assert_eq!((interaction.text.as_str(), interaction.direction), (said.as_str(), Direction::Outbound));
     let Response::CrmStatus { connected: true, name, summary: None, waiting: 0, .. } = ask_with(&mut w, &io, PanelRequest::CrmStatus, &Sender::ExtensionPage, 0) else { panic!() };
     assert_eq!(name.as_deref(), Some("Request Tracker"));
 }
@@ -554,12 +570,8 @@ fn inserted_is_not_answered_published_is_and_is_logged_at_its_publish_time_by_th
     ask_with(&mut w, &io, PageRequest::ReadPage { posts: vec![dana], settled: false, background: String::new() }, &page, 0);
     let queued = |w: &Worker| queue::waiting(w.tabs.snapshot(7).unwrap()).iter().map(|(p, _)| p.key.clone()).collect::<Vec<_>>();
     // A suggestion inserted: logged as used, still in the queue.
-    let used = PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::SuggestionUsed, text: "Sorry Dana".into(), tone_findings: vec![] };
-    assert_eq!(ask_with(&mut w, &io, used, &page, 5), Response::Ok);
+    assert_eq!(use_first_suggestion(&mut w, &io, "a", &page, 5).0, Response::Ok);
     assert_eq!(queued(&w), ["a"]);
-    // A page can't log a reply itself.
-    let forged = PageRequest::LogInteraction { post_key: "a".into(), action: InteractionKind::Reply, text: "anything".into(), tone_findings: vec![] };
-    assert!(matches!(ask_with(&mut w, &io, forged, &page, 5), Response::Error { .. }));
     // Sent, but another text appears: not this reply.
     ask_with(&mut w, &io, PageRequest::ReplySent { post_key: "a".into(), text: "Sorry Dana, we're on it!".into() }, &page, 10);
     let mut other = raw("b", "AcmeCare");
