@@ -5,7 +5,7 @@
 // nothing through a global.
 
 /** @typedef {{ selector: string, attr?: string | null }} Field */
-/** @typedef {{ container: string, embedded?: string | null, author_name: Field, handle: Field, text: Field, time: Field, permalink: Field, author_id?: Field | null }} PostSelectors */
+/** @typedef {{ container: string, embedded?: string | null, author_name: Field, handle: Field, text: Field, time: Field, permalink: Field, author_id?: Field | null, focal?: string | null }} PostSelectors */
 /**
  * Which post a reply box answers (see OwnerRule in src/core/sites/mod.rs).
  * @typedef {{ rule: 'region', selector: string } | { rule: 'dialog', selector: string } | { rule: 'mention' } | { rule: 'thread' }} OwnerRule
@@ -13,7 +13,7 @@
 /** @typedef {{ action?: string | null, thread_action?: string | null, editor: { selector: string, kind: string }, owner: OwnerRule[], form: string, send: string }} ReplyProfile */
 /** @typedef {{ name: string, post: PostSelectors, reply: ReplyProfile }} Layout */
 /** @typedef {{ id: string, name: string, layouts: Layout[], dm: { template: string | null } }} SiteProfile */
-/** @typedef {{ key: string, layout: number, author_name: string | null, handle: string | null, text: string | null, time: string | null, permalink: string | null, author_id: string | null }} RawPost */
+/** @typedef {{ key: string, layout: number, author_name: string | null, handle: string | null, text: string | null, time: string | null, permalink: string | null, author_id: string | null, focal: boolean }} RawPost */
 /** @typedef {{ priority: number, urgent: boolean, why: string }} Triage */
 /** @typedef {{ key: string, author: string, handle: string | null, age: string | null, is_brand: boolean, label: string, triage?: Triage | null }} Card */
 /** @typedef {{ state: 'ok' } | { state: 'unreadable', message: string }} LayoutStatus */

@@ -137,6 +137,7 @@ export function createPageReader(ctx) {
         time: read(el, p.time, layout),
         permalink: read(el, p.permalink, layout),
         author_id: read(el, p.author_id, layout),
+        focal: !!p.focal && el.matches(p.focal),
       });
     }
     if (batch.length === 0) return;

@@ -216,6 +216,7 @@ fn suggest_cmd(args: &[&str]) -> Result<String, String> {
         created_ms: None,
         time_approx: false,
         author_id: None,
+        focal: false,
         permalink: None,
         is_brand: false,
     };

@@ -202,7 +202,7 @@ mod tests {
     use crate::core::sites::{profile, SiteId};
 
     fn post(site: SiteId, name: &str, handle: Option<&str>, text: &str) -> Post {
-        Post { key: "p1".into(), site, author_name: name.into(), handle: handle.map(String::from), text: text.into(), created_ms: None, time_approx: false, author_id: None, permalink: Some("https://x.com/dana_reyes/status/1".into()), is_brand: false }
+        Post { key: "p1".into(), site, author_name: name.into(), handle: handle.map(String::from), text: text.into(), created_ms: None, time_approx: false, author_id: None, focal: false, permalink: Some("https://x.com/dana_reyes/status/1".into()), is_brand: false }
     }
 
     fn run(site: SiteId, p: &Post, closed: bool, settings: &Settings) -> Result<HandoffPlan, HandoffError> {

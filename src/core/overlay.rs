@@ -164,6 +164,7 @@ mod tests {
             created_ms: Some(0),
             time_approx: false,
             author_id: None,
+            focal: false,
             permalink: None,
             is_brand: false,
         }

@@ -33,6 +33,9 @@ pub struct RawPost {
     /// Which of the profile's layouts read it (its index).
     #[serde(default)]
     pub layout: usize,
+    /// The post the conversation page is about (the layout's `focal` selector matched).
+    #[serde(default)]
+    pub focal: bool,
 }
 
 /// A post as Tactful understands it.
@@ -53,6 +56,9 @@ pub struct Post {
     /// The author's stable id where the page gives one (Reddit's `author-id`).
     #[serde(default)]
     pub author_id: Option<String>,
+    /// The post the conversation page is about.
+    #[serde(default)]
+    pub focal: bool,
     /// Absolute https URL on the site's own origin.
     pub permalink: Option<String>,
     /// Posted by the team's own account on this site.
@@ -130,6 +136,7 @@ pub fn read_post(
         created_ms,
         time_approx: created_ms.is_some() && format == TimeFormat::Relative,
         author_id,
+        focal: raw.focal,
         permalink: raw.permalink.as_deref().and_then(|p| absolute_url(profile, p)),
         is_brand,
     })

@@ -138,7 +138,7 @@ mod tests {
     use super::*;
 
     fn post(name: &str, text: &str) -> Post {
-        Post { key: "k".into(), site: SiteId::X, author_name: name.into(), handle: Some("dana_reyes".into()), text: text.into(), created_ms: None, time_approx: false, author_id: None, permalink: None, is_brand: false }
+        Post { key: "k".into(), site: SiteId::X, author_name: name.into(), handle: Some("dana_reyes".into()), text: text.into(), created_ms: None, time_approx: false, author_id: None, focal: false, permalink: None, is_brand: false }
     }
 
     #[test]

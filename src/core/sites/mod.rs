@@ -105,6 +105,11 @@ pub struct PostSelectors {
     /// routes that need it.
     #[serde(default)]
     pub author_id: Option<Field>,
+    /// On a conversation page, the post being viewed matches this (X: the article with
+    /// tabindex=-1, with the posts it replies to rendered above it); it is the post the
+    /// page's own reply box answers. Without it, the page's first post is.
+    #[serde(default)]
+    pub focal: Option<String>,
 }
 
 /// Turns a URN into a permalink path: `{urn}` is the URN, `{urn_encoded}` the URN
@@ -413,6 +418,9 @@ impl SiteProfile {
             }
             if let Some(f) = &l.post.author_id {
                 out.push((at("post.author_id"), f.selector.as_str(), false));
+            }
+            if let Some(f) = &l.post.focal {
+                out.push((at("post.focal"), f.as_str(), true));
             }
             if let Some(a) = &l.reply.action {
                 out.push((at("reply.action"), a.as_str(), true));

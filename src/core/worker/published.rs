@@ -88,7 +88,7 @@ mod tests {
     use crate::core::sites::SiteId;
 
     fn brand(key: &str, text: &str) -> Post {
-        Post { key: key.into(), site: SiteId::Youtube, author_name: "Acme".into(), handle: Some("AcmeCare".into()), text: text.into(), created_ms: Some(5), time_approx: false, author_id: None, permalink: None, is_brand: true }
+        Post { key: key.into(), site: SiteId::Youtube, author_name: "Acme".into(), handle: Some("AcmeCare".into()), text: text.into(), created_ms: Some(5), time_approx: false, author_id: None, focal: false, permalink: None, is_brand: true }
     }
 
     #[test]

@@ -83,12 +83,21 @@ impl Page {
         self.at.get(key).map(|&i| &self.snapshot.posts[i])
     }
 
-    /// The thread above a post as the page shows it: on a conversation page (a status and
-    /// its replies), the first post, for every reply under it.
-    pub fn thread_above(&self, profile: &SiteProfile, post: &Post) -> Vec<String> {
+    /// The post a conversation page is about: the one the layout marks focal, else the
+    /// first; none off conversation pages.
+    pub fn thread_root(&self, profile: &SiteProfile) -> Option<&Post> {
         let on_thread = host_and_path(&self.snapshot.url).is_some_and(|(_, path)| profile.is_thread_path(path));
-        match self.snapshot.posts.first() {
-            Some(root) if on_thread && root.key != post.key => vec![root.text.clone()],
+        if !on_thread {
+            return None;
+        }
+        self.snapshot.posts.iter().find(|p| p.focal).or_else(|| self.snapshot.posts.first())
+    }
+
+    /// The thread above a post as the page shows it: on a conversation page (a status and
+    /// its replies), the post the page is about, for every reply under it.
+    pub fn thread_above(&self, profile: &SiteProfile, post: &Post) -> Vec<String> {
+        match self.thread_root(profile) {
+            Some(root) if root.key != post.key => vec![root.text.clone()],
             _ => Vec::new(),
         }
     }
@@ -219,8 +228,7 @@ impl Tabs {
             self.changed.insert(tab.id);
         }
         page.snapshot.theme = theme;
-        let on_thread = host_and_path(&page.snapshot.url).is_some_and(|(_, path)| profile.is_thread_path(path));
-        let thread_root = page.snapshot.posts.first().filter(|_| on_thread).map(|p| p.key.clone());
+        let thread_root = page.thread_root(profile).map(|p| p.key.clone());
         OverlayView { site_name: profile.name.clone(), cards, thread_root, answered: Vec::new(), status: page.snapshot.status.clone(), theme: page.snapshot.theme }
     }
 

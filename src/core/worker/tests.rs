@@ -638,3 +638,21 @@ fn diagnostics_say_how_each_page_is_read_and_a_team_profile_file_fixes_a_layout(
     assert_eq!(ask(&mut w, PanelRequest::SiteProfiles { json: None }, &Sender::ExtensionPage, 0), Response::SiteProfilesUsed { sites: vec![] });
     assert!(matches!(ask(&mut w, PanelRequest::SiteProfiles { json: None }, &tab("https://x.com/a/status/1"), 0), Response::Error { .. }), "not from a page");
 }
+
+#[test]
+fn on_a_conversation_page_the_focal_post_is_the_one_replies_answer_even_below_its_parents() {
+    let mut w = demo();
+    let page = tab("https://x.com/dana/status/2");
+    // X renders the post replied to above the one being viewed (tabindex=-1).
+    let parent = raw("p", "acme");
+    let mut viewed = raw("v", "dana");
+    viewed.focal = true;
+    viewed.text = Some("my router keeps dropping".into());
+    let reply = raw("r", "marco");
+    let r = ask(&mut w, PageRequest::ReadPage { posts: vec![parent, viewed, reply], settled: false, background: String::new() }, &page, 0);
+    let Response::Overlay { view } = r else { panic!("{r:?}") };
+    assert_eq!(view.thread_root.as_deref(), Some("v"));
+    let snap = w.tabs.page(7).unwrap();
+    let marco = snap.post("r").unwrap();
+    assert_eq!(snap.thread_above(crate::core::sites::profile(crate::core::sites::SiteId::X), marco), ["my router keeps dropping"]);
+}
