@@ -28,6 +28,15 @@ async function waitFor(probe, what, ms) {
   }
 }
 
+/**
+ * Forgets what the local CRM holds about the author of `post` (every test here starts
+ * from a customer nobody answered: the layouts and earlier tests share the fixture posts).
+ */
+async function forget(site, post) {
+  const r = await ask(ext, { kind: 'crm_customer_delete', network: site, value: post.handle });
+  assert.ok(r.kind === 'crm_customer_deleted' || /^No customer /.test(r.message || ''), JSON.stringify(r));
+}
+
 /** Keys of the queue's waiting posts (unanswered customer posts). */
 async function waiting(tabId) {
   const q = await ask(ext, { kind: 'queue', tab_id: tabId });
@@ -38,6 +47,7 @@ for (const site of SITES) for (const layout of LAYOUTS) {
   test(`${site} (${layout} layout): a suggestion for post B goes into B's own composer only; B is answered when its reply is published, not when inserted`, async () => {
     const want = expected(site, layout);
     const l = layoutOf(site, layout);
+    for (const p of want.posts.filter((p) => !p.is_brand)) await forget(site, p);
     const page = await browser.context.newPage();
     await page.goto(siteUrl(site, layoutQuery(layout)));
     await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
@@ -110,6 +120,7 @@ for (const site of ['x', 'facebook', 'linkedin']) {
   test(`${site}: a discarded draft changes nothing: the post stays in the queue and no reply is logged`, async () => {
     const want = expected(site);
     const l = layout0(site);
+    for (const p of want.posts.filter((p) => !p.is_brand)) await forget(site, p);
     const page = await browser.context.newPage();
     await page.goto(siteUrl(site));
     await waitForOverlays(page, (o) => postCards(o).length >= want.posts.length);
