@@ -26,10 +26,11 @@ impl Form {
     }
 }
 
-const UNEXPECTED: &str = "Tactful's background worker gave an unexpected answer.";
+pub(super) const UNEXPECTED: &str = "Tactful's background worker gave an unexpected answer.";
 
+/// A section's status line: nothing yet, work in progress, done, or what went wrong.
 #[derive(Clone, PartialEq)]
-enum Note {
+pub(super) enum Note {
     None,
     Busy(String),
     Good(String),

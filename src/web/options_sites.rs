@@ -10,15 +10,7 @@ use crate::core::protocol::{LayoutReport, PanelRequest, Response};
 use crate::core::sites::{team_profiles_from_json, SiteProfile};
 use yew::prelude::*;
 
-const UNEXPECTED: &str = "Tactful's background worker gave an unexpected answer.";
-
-#[derive(Clone, PartialEq)]
-enum Note {
-    None,
-    Busy(String),
-    Good(String),
-    Bad(String),
-}
+use super::options_crm::{Note, UNEXPECTED};
 
 /// The first selector the browser can't compile, named by its place in the file.
 fn uncompilable(profiles: &[SiteProfile]) -> Option<String> {

@@ -62,14 +62,8 @@ for (const site of SITES) for (const layout of LAYOUTS) {
     assert.ok(keyB, 'B was read');
     const tabId = await tabIdOf(browser.worker, page);
 
-    await clickOverlayButton(page, 'Suggest replies', nthCustomer);
-    await waitForOverlays(page, (o) => o.some((x) => /\b(Insert|Fill and insert)\b/.test(x.text)));
-    const rows = await suggestionRows(page);
-    const first = rows.findIndex((r) => r.button === 'Insert');
-    assert.ok(first >= 0, `a filled suggestion: ${JSON.stringify(rows)}`);
-    await clickOverlayButton(page, 'Insert', 0);
+    const text = await insertFor(page, nthCustomer);
     await waitForOverlays(page, (o) => o.some((x) => x.text.includes('Inserted.')));
-    const text = rows[first].preview;
 
     // Exactly one box holds the reply, and it is B's.
     const owners = await inContentScript(page, `[...document.querySelectorAll(${JSON.stringify(l.reply.editor.selector)})].filter((e) => (e.value ?? e.textContent).includes(${JSON.stringify(text.slice(0, 30))})).map((e) => tactfulProbe.ownerOf(e))`);

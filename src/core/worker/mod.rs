@@ -385,17 +385,23 @@ impl Worker {
         Response::Tone { findings: report.for_page(text), length: report.length, platform: tab.profile.name.clone() }
     }
 
-    fn suggest(&self, tab: TabRef, post_key: String, given: std::collections::BTreeMap<String, String>) -> Response {
-        let Some(page) = self.tabs.page(tab.id) else { return Response::error(TabError::PostNotRead) };
-        let Some(post) = page.post(&post_key) else { return Response::error(TabError::PostNotRead) };
-        let ctx = suggest::Context {
+    /// What a reply for `post` is filled from: the post, the team's names and patterns,
+    /// and the details the agent typed (`given`).
+    fn fill_context<'a>(&'a self, tab: TabRef, post: &'a crate::core::posts::Post, given: std::collections::BTreeMap<String, String>) -> suggest::Context<'a> {
+        suggest::Context {
             site: Some(tab.profile.id),
             post: Some(post),
             agent_name: Some(self.settings.agent_name.as_str()).filter(|a| !a.is_empty()),
             brand_name: Some(self.settings.brand_name.as_str()).filter(|b| !b.is_empty()),
             order_patterns: &self.settings.tone.order_patterns,
             given,
-        };
+        }
+    }
+
+    fn suggest(&self, tab: TabRef, post_key: String, given: std::collections::BTreeMap<String, String>) -> Response {
+        let Some(page) = self.tabs.page(tab.id) else { return Response::error(TabError::PostNotRead) };
+        let Some(post) = page.post(&post_key) else { return Response::error(TabError::PostNotRead) };
+        let ctx = self.fill_context(tab, post, given);
         let thread = page.thread_above(tab.profile, post);
         let lib = &self.library;
         Response::Suggestions { post_key, items: suggest::suggest_with_thread(lib.kb(), lib.index(), &ctx, &thread, 3, &lib.feedback) }
@@ -412,14 +418,7 @@ impl Worker {
             let Some(entry) = self.library.kb().get(&id).filter(|e| !e.tags.iter().any(|t| t == suggest::PRIVATE_TAG)) else {
                 return Response::Error { message: "That reply isn't in the knowledge base any more; nothing was logged.".into() }.into();
             };
-            let ctx = suggest::Context {
-                site: Some(tab.profile.id),
-                post: Some(post),
-                agent_name: Some(self.settings.agent_name.as_str()).filter(|a| !a.is_empty()),
-                brand_name: Some(self.settings.brand_name.as_str()).filter(|b| !b.is_empty()),
-                order_patterns: &self.settings.tone.order_patterns,
-                given,
-            };
+            let ctx = self.fill_context(tab, post, given);
             match suggest::view(entry, Vec::new(), &ctx).text {
                 Some(t) => t,
                 None => return Response::Error { message: "That reply still needs details the post doesn't give; nothing was logged.".into() }.into(),
